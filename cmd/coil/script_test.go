@@ -1,0 +1,107 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+)
+
+// TestMain lets testscript run "coil" as a subprocess of the test binary: the command tree, exit
+// codes and output are exercised exactly as a user sees them.
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"coil": func() { os.Exit(run(os.Args, os.Stdin, os.Stdout, os.Stderr)) },
+	})
+}
+
+// TestScripts runs every testdata/script/*.txtar. Each gets its own HOME, COIL_HOME and
+// WORKON_HOME inside $WORK. Conditions available to scripts:
+//
+//	[exec:NAME]      a program is on PATH (testscript built-in)
+//	[python3]        Debian's /usr/bin/python3 with venv support
+//	[pypy3]          /usr/bin/pypy3
+//	[pyenv:X.Y]      ~/.pyenv/versions/X.Y* exists (machine-dependent; never required in CI)
+//	[root]           running as root (permission tests do not apply)
+//
+// When CI is set, a missing [python3] fails the test instead of skipping it.
+func TestScripts(t *testing.T) {
+	home, _ := os.UserHomeDir()
+	testscript.Run(t, testscript.Params{
+		Dir:                 filepath.Join("..", "..", "testdata", "script"),
+		RequireExplicitExec: true,
+		RequireUniqueNames:  true,
+		UpdateScripts:       os.Getenv("COIL_UPDATE_SCRIPTS") != "",
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			// exitcode N PROG ARGS...: run PROG and require exit status N (stdout/stderr kept
+			// for the following stdout/stderr checks).
+			"exitcode": func(ts *testscript.TestScript, neg bool, args []string) {
+				if neg || len(args) < 2 {
+					ts.Fatalf("usage: exitcode N prog [args...]")
+				}
+				want, err := strconv.Atoi(args[0])
+				ts.Check(err)
+				got := 0
+				if err := ts.Exec(args[1], args[2:]...); err != nil {
+					var ee *exec.ExitError
+					if !errors.As(err, &ee) {
+						ts.Fatalf("%v", err)
+					}
+					got = ee.ExitCode()
+				}
+				if got != want {
+					ts.Fatalf("%s exited with %d, want %d", args[1], got, want)
+				}
+			},
+		},
+		Setup: func(e *testscript.Env) error {
+			e.Setenv("HOME", filepath.Join(e.WorkDir, "home"))
+			e.Setenv("COIL_HOME", filepath.Join(e.WorkDir, "coilhome"))
+			e.Setenv("WORKON_HOME", filepath.Join(e.WorkDir, "envs"))
+			e.Setenv("PYENV_ROOT", filepath.Join(e.WorkDir, "nopyenv"))
+			e.Setenv("REAL_PYENV_ROOT", filepath.Join(home, ".pyenv"))
+			// Keep testscript's own bin directory (where "coil" is) and a fixed system PATH, so
+			// pyenv's shims or a developer's tools do not change what scripts see.
+			bin := filepath.SplitList(e.Getenv("PATH"))[0]
+			e.Setenv("PATH", bin+string(filepath.ListSeparator)+"/usr/local/bin:/usr/bin:/bin")
+			e.Setenv("NO_COLOR", "1")
+			return os.MkdirAll(filepath.Join(e.WorkDir, "home"), 0o755)
+		},
+		Condition: func(cond string) (bool, error) {
+			switch {
+			case cond == "python3":
+				ok := haveVenvPython()
+				if !ok && os.Getenv("CI") != "" {
+					return false, fmt.Errorf("CI: /usr/bin/python3 with venv support is required")
+				}
+				return ok, nil
+			case cond == "pypy3":
+				_, err := os.Stat("/usr/bin/pypy3")
+				if err != nil && os.Getenv("CI") != "" {
+					return false, fmt.Errorf("CI: /usr/bin/pypy3 is required")
+				}
+				return err == nil, nil
+			case strings.HasPrefix(cond, "pyenv:"):
+				m, _ := filepath.Glob(filepath.Join(home, ".pyenv", "versions", strings.TrimPrefix(cond, "pyenv:")+"*", "bin", "python"))
+				return len(m) > 0, nil
+			case cond == "root":
+				return runtime.GOOS != "windows" && os.Geteuid() == 0, nil
+			}
+			return false, nil
+		},
+	})
+}
+
+func haveVenvPython() bool {
+	if _, err := os.Stat("/usr/bin/python3"); err != nil {
+		return false
+	}
+	return exec.Command("/usr/bin/python3", "-c", "import venv, ensurepip").Run() == nil
+}

@@ -1,0 +1,84 @@
+package env
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/coilpy/coil/env/wheel"
+	"github.com/coilpy/coil/interp"
+)
+
+// SeedOptions says where seed wheels come from. Nothing is downloaded: pip is installed from
+// wheels already on the machine, unpacked once into CacheDir and linked into each environment.
+type SeedOptions struct {
+	// WheelDirs are searched after the interpreter's own ensurepip/_bundled, in order.
+	WheelDirs []string
+	// CacheDir keeps unpacked wheels shared by every environment (safe under concurrency).
+	CacheDir string
+	// Installed is filled with "pip 24.0"-style names of what was seeded.
+	Installed []string
+}
+
+// SeedPackages is what --seed installs for an interpreter: pip, plus setuptools and wheel before
+// Python 3.12 (as venv and virtualenv did while those versions shipped them).
+func SeedPackages(i *interp.Info) []string {
+	if i.Major() == 3 && i.Minor() < 12 {
+		return []string{"pip", "setuptools", "wheel"}
+	}
+	return []string{"pip"}
+}
+
+// SeedDirs lists the places an interpreter's seed wheels may be, best first.
+func SeedDirs(i *interp.Info, extra []string) []string {
+	var dirs []string
+	if std := i.Paths["stdlib"]; std != "" {
+		dirs = append(dirs, filepath.Join(std, "ensurepip", "_bundled"))
+	}
+	return append(dirs, extra...)
+}
+
+func seed(_ context.Context, root string, o Options, l Layout) error {
+	i := o.Interp
+	impl := "cp"
+	if i.Implementation == "pypy" {
+		impl = "pp"
+	}
+	dirs := SeedDirs(i, o.Seed.WheelDirs)
+	found, err := wheel.FindSeedWheels(dirs, wheel.Target{Implementation: impl, Major: i.Major(), Minor: i.Minor()})
+	if err != nil {
+		return fmt.Errorf("seed: %w", err)
+	}
+	byName := map[string]wheel.Wheel{}
+	for _, w := range found {
+		byName[w.Project()] = w
+	}
+	mm := i.MinorVersion()
+	bin := filepath.Join(root, filepath.FromSlash(l.Bin))
+	for _, pkg := range SeedPackages(i) {
+		w, ok := byName[pkg]
+		if !ok {
+			return fmt.Errorf("seed: no %s wheel for Python %s in %s (on Debian: apt-get install python3-pip-whl python3-setuptools-whl python3-wheel-whl; or copy %s-*.whl into the first directory)",
+				pkg, mm, strings.Join(dirs, ", "), pkg)
+		}
+		scheme := wheel.Scheme{
+			Purelib: filepath.Join(root, filepath.FromSlash(l.Purelib)),
+			Platlib: filepath.Join(root, filepath.FromSlash(l.Platlib)),
+			Scripts: bin,
+			Headers: filepath.Join(root, "include", "site", "python"+mm, w.Name),
+			Data:    root,
+		}
+		inst, err := wheel.Install(w.Path, scheme, wheel.Options{
+			Interpreter:   filepath.Join(o.Dir, filepath.FromSlash(l.Bin), l.PythonExe),
+			Installer:     "coil",
+			CacheDir:      o.Seed.CacheDir,
+			PythonVersion: mm,
+		})
+		if err != nil {
+			return fmt.Errorf("seed %s from %s: %w", pkg, w.Path, err)
+		}
+		o.Seed.Installed = append(o.Seed.Installed, inst.Name+" "+inst.Version)
+	}
+	return nil
+}
