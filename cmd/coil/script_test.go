@@ -3,12 +3,15 @@ package main
 import (
 	"errors"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -60,6 +63,18 @@ func TestScripts(t *testing.T) {
 					ts.Fatalf("%s exited with %d, want %d", args[1], got, want)
 				}
 			},
+			// httpserve DIR VAR: serve DIR over HTTP on 127.0.0.1 for the rest of the script and
+			// set $VAR to its base URL (a local mirror or package index). A file named
+			// DIR/.status-PATH holding "500 2" makes the first 2 requests for /PATH fail with
+			// 500 (retry tests).
+			"httpserve": func(ts *testscript.TestScript, neg bool, args []string) {
+				if neg || len(args) != 2 {
+					ts.Fatalf("usage: httpserve DIR VAR")
+				}
+				srv := httptest.NewServer(failingFileServer(ts.MkAbs(args[0])))
+				ts.Defer(srv.Close)
+				ts.Setenv(args[1], srv.URL)
+			},
 		},
 		Setup: func(e *testscript.Env) error {
 			e.Setenv("HOME", filepath.Join(e.WorkDir, "home"))
@@ -104,4 +119,29 @@ func haveVenvPython() bool {
 		return false
 	}
 	return exec.Command("/usr/bin/python3", "-c", "import venv, ensurepip").Run() == nil
+}
+
+// failingFileServer serves dir, except that DIR/.status-NAME files ("CODE COUNT") make the first
+// COUNT requests for /NAME answer CODE.
+func failingFileServer(dir string) http.Handler {
+	var mu sync.Mutex
+	served := map[string]int{}
+	files := http.FileServer(http.Dir(dir))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		name := strings.TrimPrefix(r.URL.Path, "/")
+		if b, err := os.ReadFile(filepath.Join(dir, ".status-"+strings.ReplaceAll(name, "/", "_"))); err == nil {
+			var code, count int
+			if _, err := fmt.Sscan(string(b), &code, &count); err == nil {
+				mu.Lock()
+				n := served[name]
+				served[name] = n + 1
+				mu.Unlock()
+				if n < count {
+					http.Error(w, http.StatusText(code), code)
+					return
+				}
+			}
+		}
+		files.ServeHTTP(w, r)
+	})
 }
