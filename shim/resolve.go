@@ -1,0 +1,136 @@
+package shim
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Resolved is one request and the version it names.
+type Resolved struct {
+	Request Request
+	Version Installed // Kind is KindSystem for "system"
+}
+
+// system is the version "system": whatever is on PATH outside the shims directories.
+var system = Installed{Name: "system", Kind: KindSystem}
+
+// NotInstalledError is a requested version that no directory provides.
+type NotInstalledError struct {
+	Request Request
+}
+
+func (e *NotInstalledError) Error() string {
+	name := e.Request.Name
+	msg := fmt.Sprintf("version %q is not installed", name)
+	if e.Request.File != "" || e.Request.Var != "" {
+		msg += fmt.Sprintf(" (set by %s)", e.Request.Origin())
+	}
+	if _, ok := parseRequest(strings.TrimPrefix(name, "python-")); ok {
+		return msg + fmt.Sprintf("; install it with 'coil python install %s', or see 'coil python list'", strings.TrimPrefix(name, "python-"))
+	}
+	return msg + fmt.Sprintf("; it is neither an installed version nor an environment (create one with 'coil env create %s', or see 'coil python list' and 'coil env list')", name)
+}
+
+// Resolve maps each request of a selection to an installed version (see Choose). Exact names
+// are found with a few stats; only other names list the version directories. The first request
+// that nothing provides is a *NotInstalledError.
+func (l Layout) Resolve(sel *Selection) ([]Resolved, error) {
+	out := make([]Resolved, 0, len(sel.Requests))
+	var listing []Installed
+	listed := false
+	for _, r := range sel.Requests {
+		i, ok := l.ResolveName(r.Name, func() []Installed {
+			if !listed {
+				listing, listed = l.List(), true
+			}
+			return listing
+		})
+		if !ok {
+			return out, &NotInstalledError{Request: r}
+		}
+		out = append(out, Resolved{Request: r, Version: i})
+	}
+	return out, nil
+}
+
+// ResolveName resolves one name; list is called only when the name is not an exact directory
+// name (it may cache the listing between calls).
+func (l Layout) ResolveName(name string, list func() []Installed) (Installed, bool) {
+	if name == "system" {
+		return system, true
+	}
+	if ValidateName(name) != nil {
+		return Installed{}, false
+	}
+	if i, ok := l.exact(name); ok {
+		return i, true
+	}
+	if n, ok := strings.CutPrefix(name, "python-"); ok && n != "" {
+		if i, ok := l.exact(n); ok {
+			return i, true
+		}
+	}
+	if !strings.Contains(name, "/") {
+		if i, ok := l.exactIn(l.StoreDir, KindCoil, "cpython-"+name); ok && !i.Alias {
+			return i, true
+		}
+	}
+	if strings.Contains(name, "/") {
+		return Installed{}, false // pyenv-virtualenv's long names are exact or nothing
+	}
+	listing := list()
+	if needsImplVersion(name) {
+		for k := range listing {
+			if i := &listing[k]; i.Kind == KindCoil && i.Impl == "pypy" && i.ImplVersion == "" {
+				i.ImplVersion = coilImplVersion(i.Dir)
+			}
+		}
+	}
+	return Choose(name, listing)
+}
+
+// needsImplVersion reports whether a name asks for PyPy's own version (pypy3.10-7.3.17).
+func needsImplVersion(name string) bool {
+	n := strings.ToLower(name)
+	k := strings.Index(n, "pypy")
+	return k >= 0 && strings.Contains(n[k+4:], "-")
+}
+
+// exact finds an exact directory name: pyenv's versions, coil's store, then WORKON_HOME.
+func (l Layout) exact(name string) (Installed, bool) {
+	if i, ok := l.exactIn(l.pyenvVersions(), KindPyenv, name); ok {
+		return i, true
+	}
+	if strings.Contains(name, "/") {
+		return Installed{}, false
+	}
+	if i, ok := l.exactIn(l.StoreDir, KindCoil, name); ok {
+		return i, true
+	}
+	return l.exactIn(l.WorkonHome, KindEnv, name)
+}
+
+func (l Layout) exactIn(root string, kind Kind, name string) (Installed, bool) {
+	if root == "" {
+		return Installed{}, false
+	}
+	dir := filepath.Join(root, filepath.FromSlash(name))
+	st, err := os.Stat(dir)
+	if err != nil || !st.IsDir() {
+		return Installed{}, false
+	}
+	if kind == KindEnv && !isFile(filepath.Join(dir, "pyvenv.cfg")) {
+		return Installed{}, false
+	}
+	i := ParseDirName(kind, name)
+	i.Dir = dir
+	if lst, err := os.Lstat(dir); err == nil && lst.Mode()&os.ModeSymlink != 0 {
+		i.Alias = true
+	}
+	if strings.Contains(name, "/") {
+		i.Env = true
+	}
+	return i, true
+}
