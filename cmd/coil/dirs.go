@@ -3,90 +3,16 @@ package main
 import (
 	"fmt"
 	"os"
-	"path/filepath"
-	"runtime"
+
+	"github.com/coilpy/coil/shim"
 )
 
-// Dirs is where coil keeps things. COIL_HOME overrides everything (one tree: data at its root,
-// cache/ and config/ inside); otherwise the XDG base directories are used on every OS, as uv and
-// pipx do, so paths are predictable in dotfiles and CI caches.
-//
-// Named environments live in WORKON_HOME (default ~/.virtualenvs, virtualenvwrapper's default),
-// and pyenv's interpreters in PYENV_ROOT (default ~/.pyenv) are discovered, never written.
-type Dirs struct {
-	Data       string // installed Pythons, tools, shims
-	Cache      string // downloads, interpreter probes, unpacked wheels
-	Config     string // config.toml, the global version file
-	WorkonHome string // named environments
-	PyenvRoot  string // pyenv's tree, read only
-	BinDir     string // where tool scripts are linked (COIL_BIN_DIR, default ~/.local/bin)
-}
-
-// Pythons is coil's interpreter store.
-func (d Dirs) Pythons() string { return filepath.Join(d.Data, "pythons") }
-
-// Shims holds the argv[0] links to the coil binary.
-func (d Dirs) Shims() string { return filepath.Join(d.Data, "shims") }
-
-// Tools holds one environment per installed application.
-func (d Dirs) Tools() string { return filepath.Join(d.Data, "tools") }
-
-// ProbeCache holds the cached interpreter probes.
-func (d Dirs) ProbeCache() string { return filepath.Join(d.Cache, "interpreters") }
-
-// WheelCache holds seed wheels, unpacked once and linked into environments.
-func (d Dirs) WheelCache() string { return filepath.Join(d.Cache, "wheels") }
-
-// GlobalVersionFile is the file `coil pin --global` writes.
-func (d Dirs) GlobalVersionFile() string { return filepath.Join(d.Config, "version") }
-
-// resolveDirs computes the directory model from an environment. It never touches the disk.
-func resolveDirs(getenv func(string) string) (Dirs, error) {
-	home := getenv("HOME")
-	if runtime.GOOS == "windows" && home == "" {
-		home = getenv("USERPROFILE")
-	}
-	if home == "" {
-		h, err := os.UserHomeDir()
-		if err != nil {
-			return Dirs{}, fmt.Errorf("find the home directory: set HOME or COIL_HOME")
-		}
-		home = h
-	}
-	abs := func(p string) string {
-		if p == "" || filepath.IsAbs(p) {
-			return p
-		}
-		if a, err := filepath.Abs(p); err == nil {
-			return a
-		}
-		return p
-	}
-	or := func(v, def string) string {
-		if v = abs(v); v != "" {
-			return v
-		}
-		return def
-	}
-	var d Dirs
-	if ch := abs(getenv("COIL_HOME")); ch != "" {
-		d.Data = ch
-		d.Cache = filepath.Join(ch, "cache")
-		d.Config = filepath.Join(ch, "config")
-	} else {
-		d.Data = filepath.Join(or(getenv("XDG_DATA_HOME"), filepath.Join(home, ".local", "share")), "coil")
-		d.Cache = filepath.Join(or(getenv("XDG_CACHE_HOME"), filepath.Join(home, ".cache")), "coil")
-		d.Config = filepath.Join(or(getenv("XDG_CONFIG_HOME"), filepath.Join(home, ".config")), "coil")
-	}
-	d.WorkonHome = or(getenv("WORKON_HOME"), filepath.Join(home, ".virtualenvs"))
-	d.PyenvRoot = or(getenv("PYENV_ROOT"), filepath.Join(home, ".pyenv"))
-	d.BinDir = or(getenv("COIL_BIN_DIR"), filepath.Join(home, ".local", "bin"))
-	return d, nil
-}
+// Dirs is coil's directory model (see shim.Dirs: the shim hot path owns it).
+type Dirs = shim.Dirs
 
 func newApp(ios *IOStreams, environ []string) (*app, error) {
 	a := &app{IO: ios, Environ: environ}
-	d, err := resolveDirs(a.Getenv)
+	d, err := shim.DirsFromEnv(a.Getenv)
 	if err != nil {
 		return nil, err
 	}

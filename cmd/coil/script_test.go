@@ -20,6 +20,10 @@ import (
 // TestMain lets testscript run "coil" as a subprocess of the test binary: the command tree, exit
 // codes and output are exercised exactly as a user sees them.
 func TestMain(m *testing.M) {
+	// A shim (python, pip, …) is a link to this binary, as it is to coil: dispatch it as main does.
+	if n := strings.TrimSuffix(filepath.Base(os.Args[0]), ".exe"); n != "coil" && !strings.HasSuffix(n, ".test") {
+		os.Exit(run(os.Args, os.Stdin, os.Stdout, os.Stderr))
+	}
 	testscript.Main(m, map[string]func(){
 		"coil": func() { os.Exit(run(os.Args, os.Stdin, os.Stdout, os.Stderr)) },
 	})
