@@ -1,0 +1,137 @@
+package tool
+
+import (
+	"encoding/json"
+	"fmt"
+	"github.com/coilpy/coil/env"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// ReceiptFile is the receipt's name inside a tool environment.
+const ReceiptFile = "coil-tool.json"
+
+// receiptVersion changes when a field changes meaning; older receipts are still read.
+const receiptVersion = 1
+
+// Index holds pip's index options for a tool. They are recorded so that upgrade, inject and
+// reinstall reach the same index.
+type Index struct {
+	IndexURL  string   `json:"index_url,omitempty"`
+	FindLinks []string `json:"find_links,omitempty"` // absolute directories or URLs
+	NoIndex   bool     `json:"no_index,omitempty"`
+}
+
+// Args renders the options as pip arguments.
+func (ix Index) Args() []string {
+	var args []string
+	if ix.IndexURL != "" {
+		args = append(args, "--index-url", ix.IndexURL)
+	}
+	for _, f := range ix.FindLinks {
+		args = append(args, "--find-links", f)
+	}
+	if ix.NoIndex {
+		args = append(args, "--no-index")
+	}
+	return args
+}
+
+// Receipt records how a tool was installed.
+type Receipt struct {
+	Version int    `json:"receipt_version"`
+	App     string `json:"app"`  // normalized distribution name, the tool's directory name
+	Spec    string `json:"spec"` // requirement ("black==24.1") or absolute wheel path
+	// Python is the interpreter request as the user gave it ("" for the default).
+	Python string `json:"python"`
+	Index  Index  `json:"index"`
+	// Injected are extra requirements added with `coil tool inject`, in order.
+	Injected []string `json:"injected"`
+	// Scripts are the names linked into the bin directory.
+	Scripts []string `json:"scripts"`
+	// AppVersion is the installed version of the application's distribution.
+	AppVersion string `json:"app_version"`
+	// PythonVersion is the full version of the interpreter the environment was made from.
+	PythonVersion string `json:"python_version"`
+	// Installer is "coil" (a local wheel installed natively) or "pip".
+	Installer string `json:"installer"`
+}
+
+// ReadReceipt reads the receipt of the tool environment in dir.
+func ReadReceipt(dir string) (*Receipt, error) {
+	p := filepath.Join(dir, ReceiptFile)
+	b, err := os.ReadFile(p)
+	if err != nil {
+		return nil, err
+	}
+	var r Receipt
+	if err := json.Unmarshal(b, &r); err != nil {
+		return nil, fmt.Errorf("read %s: %w", p, err)
+	}
+	return &r, nil
+}
+
+// WriteReceipt writes r into the tool environment in dir, atomically.
+func WriteReceipt(dir string, r *Receipt) error {
+	r.Version = receiptVersion
+	if r.Injected == nil {
+		r.Injected = []string{}
+	}
+	if r.Scripts == nil {
+		r.Scripts = []string{}
+	}
+	b, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		return err
+	}
+	return writeFileAtomic(filepath.Join(dir, ReceiptFile), append(b, '\n'), 0o644)
+}
+
+func writeFileAtomic(name string, data []byte, perm os.FileMode) error {
+	f, err := os.CreateTemp(filepath.Dir(name), ".tmp-"+filepath.Base(name)+"-*")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	_, werr := f.Write(data)
+	if cerr := f.Close(); werr == nil {
+		werr = cerr
+	}
+	if werr == nil {
+		werr = os.Chmod(tmp, perm)
+	}
+	if werr == nil {
+		werr = os.Rename(tmp, name)
+	}
+	if werr != nil {
+		os.Remove(tmp)
+	}
+	return werr
+}
+
+// appendUnique appends the items of add that s does not hold yet.
+func appendUnique(s []string, add ...string) []string {
+	for _, a := range add {
+		found := false
+		for _, x := range s {
+			if strings.EqualFold(x, a) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			s = append(s, a)
+		}
+	}
+	return s
+}
+
+// inputError is a mistake in what the user asked for. It matches env.ErrBadInput (exit code 2)
+// without spelling "bad input" in the message.
+type inputError struct{ msg string }
+
+func (e *inputError) Error() string        { return e.msg }
+func (e *inputError) Is(target error) bool { return target == env.ErrBadInput }
+
+func badInput(format string, a ...any) error { return &inputError{fmt.Sprintf(format, a...)} }
