@@ -50,7 +50,10 @@ pins versions per directory, and checks dependency ranges across projects.`,
 		SilenceUsage:  true,
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
 			_, noColor := lookupEnv(a.Environ, "NO_COLOR")
-			return a.IO.setColor(colorMode, noColor)
+			if err := a.IO.setColor(colorMode, noColor); err != nil {
+				return err
+			}
+			return a.checkRequiredVersion(cmd) // required.go
 		},
 	}
 	root.SetVersionTemplate("coil {{.Version}}\n")
@@ -69,7 +72,21 @@ pins versions per directory, and checks dependency ranges across projects.`,
 		newCmdEnv(a),
 		newCmdRun(a, nil),
 		newCmdPython(a),
+		newCmdPin(a, nil),
+		newCmdVersion(a, nil),
+		newCmdWhich(a),
+		newCmdWhence(a),
+		newCmdExec(a),
+		newCmdRehash(a),
+		newCmdShell(a, nil),
+		newCmdInit(a),
+		newCmdTool(a),
+		newCmdMatrix(a, nil),
+		newCmdCI(a),
+		newCmdCompletion(a),
+		newCmdSelf(a),
 	)
+	addDynamicCompletions(a, root) // completion.go: env names, Python versions, tool names
 	return root
 }
 
