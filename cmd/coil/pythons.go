@@ -2,10 +2,12 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 
 	"github.com/coilpy/coil/env"
 	"github.com/coilpy/coil/interp"
+	"github.com/coilpy/coil/shim"
 )
 
 // finder builds the interpreter discovery for this invocation.
@@ -19,8 +21,15 @@ func (a *app) finder() *interp.Finder {
 	}
 }
 
-// findPython resolves a --python request to an interpreter.
+// findPython resolves a --python request to an interpreter. Without a request, the version
+// pinned for the current directory (COIL_VERSION, .python-version, the global version — what the
+// python shim would run) is used when there is one, else discovery's default.
 func (a *app) findPython(ctx context.Context, req string) (*interp.Found, error) {
+	if req == "" {
+		if found, err := a.pinnedPython(ctx); found != nil || err != nil {
+			return found, err
+		}
+	}
 	r, err := interp.ParseRequest(req)
 	if err != nil {
 		return nil, err
@@ -48,4 +57,36 @@ func (a *app) seedOptions(i *interp.Info) *env.SeedOptions {
 		dirs = filepath.SplitList(v)
 	}
 	return &env.SeedOptions{WheelDirs: dirs, CacheDir: a.Dirs.WheelCache()}
+}
+
+// pinnedPython is the interpreter the python shim would run here, or nil when nothing is pinned
+// (or the pin is "system"). A pin that names something not installed is an error naming the file.
+func (a *app) pinnedPython(ctx context.Context) (*interp.Found, error) {
+	l := a.layout()
+	sel, err := a.activeVersions()
+	if err != nil || sel.Source.Kind == shim.SourceDefault {
+		return nil, err
+	}
+	res, err := l.Resolve(sel)
+	if err != nil {
+		return nil, err
+	}
+	v := res[0].Version
+	if v.Kind == shim.KindSystem {
+		return nil, nil
+	}
+	bin := filepath.Join(v.Dir, "bin")
+	exe := shim.FindExecutable(bin, "python3")
+	if exe == "" {
+		exe = shim.FindExecutable(bin, "python")
+	}
+	if exe == "" {
+		return nil, fmt.Errorf("%s (pinned by %s) has no python in %s", v.Name, sel.Source, bin)
+	}
+	info, err := a.finder().Prober.Probe(ctx, exe)
+	if err != nil {
+		return nil, err
+	}
+	a.IO.Verbosef("Using %s, pinned by %s", v.Name, sel.Source)
+	return &interp.Found{Candidate: interp.Candidate{Path: exe, Source: interp.SourcePinned, Name: v.Name}, Info: info}, nil
 }
