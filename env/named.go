@@ -243,5 +243,5 @@ func SetProject(e *Env, project string) error {
 	if err != nil || !st.IsDir() {
 		return fmt.Errorf("%w: project directory %s does not exist", ErrBadInput, project)
 	}
-	return writeFileAtomic(filepath.Join(e.Dir, ".project"), []byte(project+"\n"), 0o644)
+	return WriteFileAtomic(filepath.Join(e.Dir, ".project"), []byte(project+"\n"), 0o644)
 }

@@ -62,7 +62,7 @@ func Upgrade(e *Env, i *interp.Info) error {
 	if e.Config.Has("executable") {
 		e.Config.Set("executable", real)
 	}
-	return writeFileAtomic(filepath.Join(e.Dir, "pyvenv.cfg"), e.Config.Bytes(), 0o644)
+	return WriteFileAtomic(filepath.Join(e.Dir, "pyvenv.cfg"), e.Config.Bytes(), 0o644)
 }
 
 func majorMinor(v string) string {
@@ -80,7 +80,10 @@ func majorMinor(v string) string {
 	return v
 }
 
-func writeFileAtomic(name string, data []byte, perm os.FileMode) error {
+// WriteFileAtomic writes data beside name and renames it into place, so a reader sees the old
+// file or the new one, never a part. The env packages (tool receipts, workon's .pth and
+// .project files) share it.
+func WriteFileAtomic(name string, data []byte, perm os.FileMode) error {
 	f, err := os.CreateTemp(filepath.Dir(name), ".tmp-"+filepath.Base(name)+"-*")
 	if err != nil {
 		return err

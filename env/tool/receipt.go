@@ -85,29 +85,7 @@ func WriteReceipt(dir string, r *Receipt) error {
 	if err != nil {
 		return err
 	}
-	return writeFileAtomic(filepath.Join(dir, ReceiptFile), append(b, '\n'), 0o644)
-}
-
-func writeFileAtomic(name string, data []byte, perm os.FileMode) error {
-	f, err := os.CreateTemp(filepath.Dir(name), ".tmp-"+filepath.Base(name)+"-*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	_, werr := f.Write(data)
-	if cerr := f.Close(); werr == nil {
-		werr = cerr
-	}
-	if werr == nil {
-		werr = os.Chmod(tmp, perm)
-	}
-	if werr == nil {
-		werr = os.Rename(tmp, name)
-	}
-	if werr != nil {
-		os.Remove(tmp)
-	}
-	return werr
+	return env.WriteFileAtomic(filepath.Join(dir, ReceiptFile), append(b, '\n'), 0o644)
 }
 
 // appendUnique appends the items of add that s does not hold yet.
