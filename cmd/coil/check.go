@@ -1,0 +1,353 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/coilpy/coil/env"
+	"github.com/coilpy/coil/resolver"
+	"github.com/spf13/cobra"
+)
+
+type checkOptions struct {
+	app       *app
+	Dirs      []string
+	Env       string
+	Python    string
+	Pre       bool
+	JSON      bool
+	Index     string
+	FindLinks string
+}
+
+func newCmdCheck(a *app, runF func(*checkOptions) error) *cobra.Command {
+	o := &checkOptions{app: a}
+	cmd := &cobra.Command{
+		Use:   "check [<dir>...] [--env <name>|<path>] [--python <req>] [--pre] [--json] [--index <url>] [--find-links <dir>]",
+		Short: "Check that projects' dependency ranges fit together, or an environment like pip check",
+		Long: `Check the requirements of one or more projects against each other: for every package, the
+version ranges all projects ask for are intersected exactly (PEP 440), and a package that no
+version can satisfy is reported with the requirements to blame, file and line.
+
+Each <dir> is a project: its pyproject.toml ([project], [dependency-groups], [tool.poetry]),
+requirements*.txt (with -r/-c includes), Pipfile and setup.cfg are read. Markers are evaluated for
+the project's Python: --python when given (a version such as 3.9 needs no interpreter), else the
+project's .python-version, else the default interpreter. Pre-releases count only when a
+requirement names one, or with --pre.
+
+With --env, the installed packages of a virtual environment (a name in WORKON_HOME or a path) are
+checked the way pip check does, and reported in pip check's words.
+
+With --index or --find-links, -v also shows the newest version offered inside each package's
+common range.
+
+Exit status: 0 when everything fits, 1 when there are conflicts (or broken requirements), 2 when
+the input is bad (unreadable files, bad requirement lines, an unknown environment).`,
+		Example: `  coil check                          # the project in this directory
+  coil check app/ lib/ worker/        # three projects that will share an environment
+  coil check --python 3.9 -v .        # evaluate markers for 3.9, show every common range
+  coil check --env .venv              # like .venv/bin/python -m pip check
+  coil check --json app/ lib/ | jq .check.conflicts`,
+		Args: cobraArgs(cobra.ArbitraryArgs),
+		RunE: func(c *cobra.Command, args []string) error {
+			o.Dirs = args
+			if len(o.Dirs) == 0 && o.Env == "" {
+				o.Dirs = []string{"."}
+			}
+			if runF != nil {
+				return runF(o)
+			}
+			return checkRun(c.Context(), o)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.Env, "env", "", "check an installed environment (a name in WORKON_HOME or a path) like pip check")
+	f.StringVarP(&o.Python, "python", "p", "", "the Python to evaluate markers for: a version (3.12) or an interpreter request")
+	f.BoolVar(&o.Pre, "pre", false, "let pre-releases satisfy every requirement")
+	f.BoolVar(&o.JSON, "json", false, "print the result as JSON")
+	f.StringVar(&o.Index, "index", "", "a PEP 503/691 simple index to look up the newest versions in (with -v or --json)")
+	f.StringVar(&o.FindLinks, "find-links", "", "a directory of wheels and sdists to look up the newest versions in")
+	return cmd
+}
+
+// checkJSON is the --json output: the project check and the environment check (either may be
+// null when not asked for), and the input errors.
+type checkJSON struct {
+	Check  *resolver.CheckReport `json:"check"`
+	Env    *resolver.EnvReport   `json:"env"`
+	Errors []string              `json:"errors"`
+}
+
+func checkRun(ctx context.Context, o *checkOptions) error {
+	a := o.app
+	out := checkJSON{Errors: []string{}}
+	var inputErrs []string
+	broken := false
+
+	if len(o.Dirs) > 0 {
+		rep, errs, err := checkProjects(ctx, o)
+		if err != nil {
+			return err
+		}
+		out.Check, inputErrs = rep, errs
+		broken = len(rep.Conflicts) > 0
+	}
+	if o.Env != "" {
+		rep, err := checkEnvironment(ctx, o)
+		if err != nil {
+			return err
+		}
+		out.Env = rep
+		broken = broken || !rep.OK()
+	}
+	out.Errors = append(out.Errors, inputErrs...)
+
+	if o.JSON {
+		if err := writeJSON(a.IO.Out, out); err != nil {
+			return err
+		}
+	} else {
+		printCheck(a, o, &out)
+	}
+	switch {
+	case len(inputErrs) > 0:
+		return &silentExit{code: exitUsage}
+	case broken:
+		return &silentExit{code: exitError}
+	}
+	return nil
+}
+
+// checkProjects reads the projects and checks them together. Unreadable directories are an
+// error; bad lines are returned as input errors next to the report of what could be read.
+func checkProjects(ctx context.Context, o *checkOptions) (*resolver.CheckReport, []string, error) {
+	a := o.app
+	var projects []*resolver.Project
+	var inputErrs []string
+	for _, d := range o.Dirs {
+		// Read through the path as shown (relative to the working directory when inside it), so
+		// that every file:line printed is one the user can open.
+		p, err := resolver.ReadProject(a.rel(a.abs(d)), &resolver.ReadOptions{Getenv: a.Getenv})
+		if p == nil {
+			return nil, nil, usageErrorf("%v", err)
+		}
+		a.relativize(p)
+		for _, re := range resolver.ReadErrors(err) {
+			re.File = a.rel(re.File)
+			inputErrs = append(inputErrs, re.Error())
+		}
+		for _, n := range p.Notes {
+			a.IO.Verbosef("note: %s", n)
+		}
+		projects = append(projects, p)
+	}
+	var defaultEnv resolver.Environment
+	for _, p := range projects {
+		e, how, err := o.markerEnv(ctx, p, &defaultEnv)
+		if err != nil {
+			return nil, nil, err
+		}
+		p.Env = e
+		a.IO.Verbosef("%s: %d requirements from %s; markers for Python %s (%s)", p.Name, len(p.Requirements), strings.Join(p.Files, ", "), e["python_full_version"], how)
+	}
+	rep, err := resolver.CheckProjects(projects, resolver.CheckOptions{Pre: o.Pre})
+	if err != nil {
+		return nil, nil, err
+	}
+	if o.Index != "" || o.FindLinks != "" {
+		o.lookUpNewest(ctx, rep)
+	}
+	return rep, inputErrs, nil
+}
+
+// markerEnv picks the marker environment of a project: --python, else the project's
+// .python-version, else the default interpreter (probed once).
+func (o *checkOptions) markerEnv(ctx context.Context, p *resolver.Project, def *resolver.Environment) (resolver.Environment, string, error) {
+	if o.Python != "" {
+		e, err := o.app.pythonMarkers(ctx, o.Python)
+		return e, "--python " + o.Python, err
+	}
+	if b, err := os.ReadFile(filepath.Join(o.app.abs(p.Dir), ".python-version")); err == nil {
+		if fields := strings.Fields(string(b)); len(fields) > 0 {
+			if e, err := resolver.DefaultEnvironment(fields[0]); err == nil {
+				return e, filepath.Join(p.Dir, ".python-version"), nil
+			}
+		}
+	}
+	if *def == nil {
+		e, err := o.app.pythonMarkers(ctx, "")
+		if err != nil {
+			return nil, "", err
+		}
+		*def = e
+	}
+	return *def, "the default interpreter", nil
+}
+
+// pythonMarkers returns the marker environment for a --python request: a plain version needs no
+// interpreter; anything else is found and probed.
+func (a *app) pythonMarkers(ctx context.Context, req string) (resolver.Environment, error) {
+	if req != "" {
+		if e, err := resolver.DefaultEnvironment(req); err == nil {
+			return e, nil
+		}
+	}
+	found, err := a.findPython(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	e := resolver.Environment{"extra": ""}
+	for k, v := range found.Info.Markers {
+		e[k] = v
+	}
+	return e, nil
+}
+
+// checkEnvironment runs the pip check of --env.
+func checkEnvironment(ctx context.Context, o *checkOptions) (*resolver.EnvReport, error) {
+	a := o.app
+	var e *env.Env
+	if strings.ContainsAny(o.Env, `/\`) || o.Env == "." || o.Env == ".." || env.IsEnv(a.abs(o.Env)) {
+		var err error
+		if e, err = env.Open(a.abs(o.Env)); err != nil {
+			if errors.Is(err, env.ErrNotEnv) {
+				return nil, usageErrorf("--env %s: %v", o.Env, err)
+			}
+			return nil, err
+		}
+	} else {
+		n, err := a.home().Get(o.Env)
+		if err != nil {
+			var nf *env.NotFoundError
+			if errors.As(err, &nf) {
+				return nil, &usageError{err}
+			}
+			return nil, err
+		}
+		e = n.Env
+	}
+	if err := e.Broken(); err != nil {
+		return nil, fmt.Errorf("check %s: %w", e.Dir, err)
+	}
+	markers, err := a.pythonMarkers(ctx, e.Python)
+	if err != nil {
+		return nil, err
+	}
+	site := e.SitePackages()
+	a.IO.Verbosef("Checking %s (Python %s)", strings.Join(site, ", "), markers["python_full_version"])
+	rep, warnings := resolver.CheckSitePackages(site, markers)
+	for _, w := range warnings {
+		a.IO.Warn("%s", w)
+	}
+	return rep, nil
+}
+
+// lookUpNewest fills each package's newest offered version inside its common range.
+func (o *checkOptions) lookUpNewest(ctx context.Context, rep *resolver.CheckReport) {
+	a := o.app
+	for i := range rep.Packages {
+		pr := &rep.Packages[i]
+		var offers []resolver.Offer
+		if o.FindLinks != "" {
+			got, err := resolver.ListDir(a.abs(o.FindLinks), pr.Package)
+			if err != nil {
+				a.IO.Warn("%v", err)
+			}
+			offers = append(offers, got...)
+		}
+		if o.Index != "" {
+			got, err := resolver.ListIndex(ctx, nil, o.Index, pr.Package)
+			if err != nil {
+				a.IO.Verbosef("note: %v", err)
+			}
+			offers = append(offers, got...)
+		}
+		if best, ok := resolver.Newest(offers, pr.CommonRange()); ok {
+			pr.Newest = best.Version.String()
+		}
+	}
+}
+
+func printCheck(a *app, o *checkOptions, r *checkJSON) {
+	ios := a.IO
+	for _, e := range r.Errors {
+		fmt.Fprintln(ios.ErrOut, errorLine(errors.New(e)))
+	}
+	if rep := r.Check; rep != nil {
+		for _, c := range rep.Conflicts {
+			fmt.Fprint(ios.Out, resolver.ConflictText(c))
+			if c.MarkerDependent {
+				fmt.Fprintf(ios.Out, "  (only because of markers: see the requirements marked above)\n")
+			}
+			if len(c.Requirements) > len(c.Minimal) {
+				fmt.Fprintf(ios.Out, "  (%d requirements on %s in all; --json lists them)\n", len(c.Requirements), c.Package)
+			}
+		}
+		for _, s := range rep.Skipped {
+			ios.Verbosef("skipped %s (%s): %s: marker false for Python %s", s.Where(), s.Project, s.Requirement, s.Python)
+		}
+		for _, p := range rep.Problems {
+			ios.Warn("%s", p)
+		}
+		if ios.Verbose && !ios.Quiet {
+			t := newTable(ios)
+			t.header("PACKAGE", "PROJECTS", "RANGE", "NEWEST")
+			for _, p := range rep.Packages {
+				newest := p.Newest
+				if newest == "" {
+					newest = "-"
+				}
+				t.row(p.Package, fmt.Sprint(p.Projects), p.Range, newest)
+			}
+			_ = t.flush()
+		}
+		if len(rep.Conflicts) == 0 {
+			ios.Status("%s %d packages across %d projects fit together", ios.Green("✓"), len(rep.Packages), len(rep.Projects))
+		} else {
+			ios.Status("%s %d of %d packages conflict across %d projects", ios.Red("✗"), len(rep.Conflicts), len(rep.Packages), len(rep.Projects))
+		}
+	}
+	if r.Env != nil {
+		lines := resolver.PipCheckLines(r.Env)
+		for _, s := range r.Env.Skipped {
+			fmt.Fprintln(ios.ErrOut, "warning: "+s)
+		}
+		if r.Env.OK() {
+			ios.Status("%s", lines[0])
+		} else {
+			for _, l := range lines {
+				fmt.Fprintln(ios.Out, l)
+			}
+		}
+	}
+}
+
+// rel shows an absolute path relative to the working directory when it is inside it.
+func (a *app) rel(p string) string {
+	if !filepath.IsAbs(p) {
+		return p
+	}
+	if r, err := filepath.Rel(a.Cwd, p); err == nil && !strings.HasPrefix(r, "..") {
+		return r
+	}
+	return p
+}
+
+// relativize makes a project's paths relative for display.
+func (a *app) relativize(p *resolver.Project) {
+	p.Dir = a.rel(p.Dir)
+	for i := range p.Files {
+		p.Files[i] = a.rel(p.Files[i])
+	}
+	for i := range p.Requirements {
+		p.Requirements[i].Source.File = a.rel(p.Requirements[i].Source.File)
+	}
+	for i := range p.Notes {
+		p.Notes[i].File = a.rel(p.Notes[i].File)
+	}
+	p.RequiresPythonSource.File = a.rel(p.RequiresPythonSource.File)
+}

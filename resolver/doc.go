@@ -1,0 +1,121 @@
+// Package resolver reads Python dependency declarations and checks that they can be satisfied:
+// PEP 440 versions and specifiers, PEP 508 requirements and markers, the files projects keep
+// them in, the metadata of installed distributions, and the two checks built on them —
+// conflicts across projects (CheckProjects) and broken installed environments, as
+// `pip check` reports them (CheckEnv).
+//
+// The reference for every answer is Python's packaging 23 (what Debian 12 ships), and for the
+// environment check pip 23 with its vendored packaging 21.3; the tests compare with both on
+// generated corpora. Differences are listed at the end.
+//
+// # Versions
+//
+// ParseVersion accepts PEP 440's grammar with every spelling packaging accepts:
+//
+//	[v] [N!] N(.N)* [{a|b|c|rc|alpha|beta|pre|preview}[N]] [-N | {post|rev|r}[N]] [dev[N]] [+local]
+//
+// Letters are case-insensitive, "-", "_" or "." may separate the parts (or nothing), missing
+// numbers are 0 (1.0a = 1.0a0, 1.0.post = 1.0.post0), and surrounding whitespace is ignored.
+// The local label is letters and digits in segments separated by ".", "-" or "_". String
+// returns the normal form: 1!2.0rc1.post2.dev3+ubuntu.1.
+//
+// Versions sort by epoch, then release (numerically, trailing zeros ignored: 1.0 == 1.0.0,
+// 1.10 > 1.9), then:
+//
+//	1.0.dev1 < 1.0a1.dev1 < 1.0a1 < 1.0a1.post1.dev1 < 1.0a1.post1 < 1.0b1 < 1.0rc1 < 1.0
+//	         < 1.0+local < 1.0.post1.dev1 < 1.0.post1 < 1.0.0.1 < 1.1.dev1
+//
+// A bare development release sorts before every pre-release of its release; a post-release's
+// development releases sort before it; local versions sort right after their public version
+// and before anything else, comparing segment by segment with letters before numbers
+// (1.0+abc < 1.0+b < 1.0+0 < 1.0+5 < 1.0+5.a < 1.0+10), a shorter label before a longer one
+// it starts; an epoch outranks everything (1!0.1 > 2024.1).
+//
+// # Specifiers
+//
+// A SpecifierSet is clauses separated by commas, all of which must hold. The operators are
+// ==, !=, <=, >=, <, >, ~= and ===, with packaging's rules: "==1.2.*" and "!=1.2.*" match
+// by prefix; "~=2.2.1" is ">=2.2.1,==2.2.*"; "==V" without a local label ignores local
+// labels; "<V" excludes V's pre-releases unless V is one; ">V" excludes V's post-releases
+// (unless V is one) and its local versions; "===" compares text. Pre-releases match only
+// when a clause names one with an inclusive operator (==, >=, <=, ~=, ===) or the caller
+// allows them (Contains with true, ContainsMode with PreAllow); an empty set matches every
+// final release.
+//
+// Every set is exactly a Range: a union of intervals of the version order, some restricted to
+// versions without a pre-, post- or local part (">1.0a1" leaves out 1.0a1.post1 and 1.0a2+x
+// in the middle of its interval). Intersection and emptiness are computed on these exactly,
+// and Range.Witness names a version in a non-empty range. Range.String writes bounds as PEP
+// 440 clauses where one means exactly the bound (">=1.5", ">2.0", "<2", "<=3.1") and in words
+// where none does ("above 1.0a1", "below 1.0.post2", "<=1.0.*" for "up to every 1.0 version").
+//
+// # Requirements and markers
+//
+// ParseRequirement reads PEP 508 as packaging's tokenizer and parser do: name, [extras],
+// clauses (optionally in parentheses) or "@ URL", and "; marker". Names compare by their PEP
+// 503 form (Requirement.Key, NormalizeName). Markers support and/or, parentheses, in and not
+// in, and all variables (python_version, python_full_version, os_name, sys_platform,
+// platform_release, platform_system, platform_version, platform_machine,
+// platform_python_implementation, implementation_name, implementation_version, extra, and the
+// dotted aliases). A comparison is a version comparison when the operator and the right side
+// make a valid specifier, a string comparison otherwise; values are Python string literals.
+// Evaluate needs an Environment; DefaultEnvironment builds one for a Python version.
+//
+// # Readers
+//
+// ReadProject reads pyproject.toml ([project] with dependencies, optional-dependencies and
+// requires-python; [dependency-groups] with include-group; [tool.poetry] dependencies,
+// dev-dependencies and groups, with ^, ~, * and "||" constraints converted by
+// ParsePoetryConstraint), requirements*.txt (ReadRequirementsFile: pip's comments,
+// continuations, ${VAR}, -r/-c includes with cycles reported, -e, --hash, file options noted
+// and ignored), Pipfile and setup.cfg. Every Requirement carries its file and line (TOML lines
+// are found by scanning the text, as the decoder keeps none). Bad lines become ReadErrors,
+// "file:line: what is wrong", collected while reading goes on and returned joined.
+//
+// ReadInstalled reads *.dist-info/METADATA and *.egg-info (PKG-INFO and requires.txt, whose
+// "[extra:marker]" sections become markers) from site-packages directories, in the order pip
+// finds them.
+//
+// # Checks
+//
+// CheckProjects intersects, per package, the ranges of every requirement that applies in its
+// project's marker environment and reports each empty intersection as a Conflict with the
+// requirements involved and a minimal set to blame (a pair when there is one). A pre-release is
+// a candidate for a package when a requirement on it names one (qux==2.0rc1 and qux>=1.0 meet
+// at 2.0rc1) or CheckOptions.Pre is set, as pip decides.
+//
+// CheckEnv (and CheckSitePackages) report what `pip check` reports, and PipCheckLines prints
+// it exactly as pip does, in pip's order: distributions as found, each one's problems sorted
+// as pip sorts them.
+//
+// CheckProjects' report is JSON with these fields (stable; new fields may be added):
+//
+//	{
+//	  "projects":  [{"name", "dir", "python_version", "requirements"}],
+//	  "conflicts": [{"package", "prereleases", "marker_dependent",
+//	                 "requirements": [Demand], "minimal": [Demand]}],
+//	  "packages":  [{"package", "projects", "range", "prereleases", "witness", "newest"}],
+//	  "skipped":   [Demand],   // marker false in the project's environment
+//	  "problems":  [string]    // markers that could not be evaluated
+//	}
+//	Demand: {"project", "requirement", "file", "line", "group", "range", "marker", "python"}
+//
+// CheckEnv's report is {"checked", "missing": [{"dist", "version", "requirement",
+// "dependency", "source": {"file", "line"}}], "conflicts": [{"dist", "version", "requirement",
+// "dependency", "installed_version", "source"}], "skipped": [string]}.
+//
+// ListIndex (PEP 503 HTML or PEP 691 JSON simple repositories) and ListDir (wheel and sdist
+// names in a find-links directory) list what is offered; Newest picks the newest offer in a
+// Range.
+//
+// # Differences from packaging
+//
+// Numbers in the release, pre, post, dev and epoch parts must fit an int (Python's are
+// unbounded). The pre- and post-release words spelled with the non-ASCII letters Python's
+// case-insensitive matching accepts ("prevİew", "poſt") read as the ASCII words; packaging keeps
+// them as new words with their own order. Marker strings with \N{...} escapes are rejected.
+// packaging 23.0's Marker ignores text after a complete expression; ParseMarker rejects it, as
+// Requirement does. A "===" clause whose text is not a version never names a pre-release
+// (packaging raises when asked). For pip check, Requires-Dist entries that only packaging
+// 21.3's legacy specifiers accept make the distribution count as broken.
+package resolver

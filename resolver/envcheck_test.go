@@ -1,0 +1,272 @@
+package resolver
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// brokenDists are installed distributions with deliberately broken requirements: missing and
+// wrong-version dependencies, extras, markers true and false, names in other spellings,
+// pre-releases, a non-PEP 440 version and an egg-info with requires.txt.
+var brokenDists = []struct {
+	dir, file, text string
+}{
+	{"alpha-1.0.dist-info", "METADATA", `Metadata-Version: 2.1
+Name: alpha
+Version: 1.0
+Requires-Dist: beta>=2.0
+Requires-Dist: gamma
+Requires-Dist: delta[extra]>=1
+Requires-Dist: epsilon; python_version < "3"
+Requires-Dist: zeta; python_version >= "3"
+Requires-Dist: eta; extra == "test"
+Requires-Dist: Theta_Pkg>=1
+Requires-Dist: iota>=1.0
+Requires-Dist: iota<2
+Requires-Dist: Gamma>=2
+Provides-Extra: test
+
+`},
+	{"beta-1.5.dist-info", "METADATA", "Metadata-Version: 2.1\nName: beta\nVersion: 1.5\n\n"},
+	{"Delta-1.0.dist-info", "METADATA", "Metadata-Version: 2.1\nName: Delta\nVersion: 1.0\n\n"},
+	{"theta_pkg-0.5.dist-info", "METADATA", "Metadata-Version: 2.1\nName: Theta.Pkg\nVersion: 0.5\n\n"},
+	{"iota-2.0rc1.dist-info", "METADATA", "Metadata-Version: 2.1\nName: iota\nVersion: 2.0rc1\n\n"},
+	{"kappa-1.0.dist-info", "METADATA", `Metadata-Version: 2.1
+Name: kappa
+Version: 1.0
+Requires-Dist: alpha==1.0.*
+Requires-Dist: lambda @ https://example.com/lambda-1.0-py3-none-any.whl
+Requires-Dist: mu (>=1.0)
+Requires-Dist: legacy>=1
+Requires-Dist: legacy===not.a.version!
+Requires-Dist: beta~=1.4
+Requires-Dist: beta!=1.5
+
+`},
+	{"legacy-1.0.dist-info", "METADATA", "Metadata-Version: 2.1\nName: legacy\nVersion: not.a.version!\n\n"},
+	{"nu-3.0-py3.11.egg-info", "PKG-INFO", "Metadata-Version: 1.2\nName: nu\nVersion: 3.0\n"},
+	{"nu-3.0-py3.11.egg-info", "requires.txt", "xi>=1\n\n[test]\nomicron\n\n[:python_version >= \"3\"]\npi<1\n"},
+	{"rho-1.0.dist-info", "METADATA", `Metadata-Version: 2.1
+Name: rho
+Version: 1.0
+Requires-Dist: sigma>=1; extra == 'Foo_Bar' or python_version > '3'
+Requires-Dist: beta<1 ; extra == 'Foo_Bar' or python_version > '3'
+Requires-Dist: Beta>=3; python_full_version >= "3.0.0"
+
+`},
+	{"upsilon-1.dist-info", "METADATA", "Metadata-Version: 2.1\nName: upsilon\nVersion: 1\nRequires-Dist: rho>1.0\nRequires-Dist: rho<=0.9\nRequires-Dist: beta==1.5.0\n\n"},
+}
+
+func writeDists(t *testing.T, site string) {
+	t.Helper()
+	for _, d := range brokenDists {
+		dir := filepath.Join(site, d.dir)
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, d.file), []byte(d.text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestCheckEnvAgainstPipCheck makes a real virtual environment, writes the broken
+// distributions into its site-packages, and compares resolver's pip check lines with the
+// output of the environment's own `python -m pip check`, line for line.
+func TestCheckEnvAgainstPipCheck(t *testing.T) {
+	if _, err := os.Stat(systemPython); err != nil {
+		needTool(t, systemPython, err)
+	}
+	envDir := filepath.Join(t.TempDir(), "venv")
+	if out, err := exec.Command(systemPython, "-m", "venv", envDir).CombinedOutput(); err != nil {
+		needTool(t, "python3 -m venv with pip (python3-venv)", &exec.Error{Name: string(out), Err: err})
+	}
+	py := filepath.Join(envDir, "bin", "python")
+	out, err := exec.Command(py, "-c", `import json, sys, sysconfig
+from pip._vendor.packaging.markers import default_environment
+print(json.dumps({"env": default_environment(), "site": [p for p in sys.path if p.endswith("site-packages")]}))`).Output()
+	if err != nil {
+		needTool(t, "pip in the virtual environment", err)
+	}
+	var info struct {
+		Env  Environment `json:"env"`
+		Site []string    `json:"site"`
+	}
+	if err := json.Unmarshal(out, &info); err != nil || len(info.Site) != 1 {
+		t.Fatalf("environment info %s: %v", out, err)
+	}
+	writeDists(t, info.Site[0])
+
+	cmd := exec.Command(py, "-m", "pip", "check", "--disable-pip-version-check", "--no-color")
+	cmd.Env = append(os.Environ(), "PIP_NO_INPUT=1", "PYTHONWARNINGS=ignore")
+	pipOut, err := cmd.Output()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
+		t.Fatalf("pip check: want exit status 1, have %v\n%s", err, pipOut)
+	}
+	want := strings.Split(strings.TrimRight(string(pipOut), "\n"), "\n")
+
+	rep, warnings := CheckSitePackages(info.Site, info.Env)
+	got := PipCheckLines(rep)
+	if !slices.Equal(got, want) {
+		t.Errorf("pip check lines differ\n got:\n  %s\nwant:\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
+	}
+	if len(warnings) != 0 || len(rep.Skipped) != 0 {
+		t.Errorf("warnings %q, skipped %q", warnings, rep.Skipped)
+	}
+	if len(want) < 15 {
+		t.Errorf("only %d lines from pip check; the fixture should break more", len(want))
+	}
+	t.Logf("%d identical lines:\n  %s", len(want), strings.Join(want, "\n  "))
+}
+
+// TestCheckEnv checks the same fixture without Python, so that the expectations hold on any
+// machine and the report's places are right.
+func TestCheckEnv(t *testing.T) {
+	site := t.TempDir()
+	writeDists(t, site)
+	env, err := DefaultEnvironment("3.11.2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, warnings := CheckSitePackages([]string{site, filepath.Join(site, "missing")}, env)
+	if len(warnings) != 0 {
+		t.Fatalf("warnings: %q", warnings)
+	}
+	lines := PipCheckLines(rep)
+	for _, want := range []string{
+		"alpha 1.0 requires gamma, which is not installed.",
+		"alpha 1.0 requires zeta, which is not installed.",
+		"nu 3.0 requires pi, which is not installed.",
+		"nu 3.0 requires xi, which is not installed.",
+		"kappa 1.0 requires lambda, which is not installed.",
+		"alpha 1.0 has requirement beta>=2.0, but you have beta 1.5.",
+		"alpha 1.0 has requirement iota<2, but you have iota 2.0rc1.",
+		"alpha 1.0 has requirement Theta_Pkg>=1, but you have theta-pkg 0.5.",
+		"kappa 1.0 has requirement legacy>=1, but you have legacy not.a.version!.",
+		`rho 1.0 has requirement beta<1; extra == "Foo_Bar" or python_version > "3", but you have beta 1.5.`,
+		"upsilon 1 has requirement rho>1.0, but you have rho 1.0.",
+	} {
+		if !slices.Contains(lines, want) {
+			t.Errorf("missing line %q in\n  %s", want, strings.Join(lines, "\n  "))
+		}
+	}
+	for _, l := range lines {
+		for _, bad := range []string{"epsilon", " eta,", "omicron", "delta", "alpha 1.0 has requirement iota>=1.0", "not.a.version!, but", "beta~=1.4", "beta==1.5.0"} {
+			if strings.Contains(l, bad) {
+				t.Errorf("unexpected line %q", l)
+			}
+		}
+	}
+	for _, m := range rep.Missing {
+		if m.Dependency == "pi" && (!strings.HasSuffix(m.Source.File, "requires.txt") || m.Source.Line != 7) {
+			t.Errorf("pi's source = %v, want requires.txt:7", m.Source)
+		}
+		if m.Dependency == "gamma" && (!strings.HasSuffix(m.Source.File, "METADATA") || (m.Source.Line != 5 && m.Source.Line != 13)) {
+			t.Errorf("gamma's source = %v, want METADATA:5 or :13", m.Source)
+		}
+	}
+	if rep.OK() || rep.Checked != 10 {
+		t.Errorf("OK() = %v, checked %d", rep.OK(), rep.Checked)
+	}
+
+	// A clean environment says so.
+	clean := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(clean, "beta-1.5.dist-info"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(clean, "beta-1.5.dist-info", "METADATA"), []byte("Name: beta\nVersion: 1.5\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rep, _ = CheckSitePackages([]string{clean}, env)
+	if got := PipCheckLines(rep); !slices.Equal(got, []string{"No broken requirements found."}) || !rep.OK() {
+		t.Errorf("clean environment: %q", got)
+	}
+}
+
+func TestReadInstalledSkips(t *testing.T) {
+	site := t.TempDir()
+	for dir, meta := range map[string]string{
+		"~lpha-1.0.dist-info":  "Name: ~lpha\nVersion: 1.0\n",
+		"noname-1.0.dist-info": "Version: 1.0\n",
+		"bad-1.0.dist-info":    "Name: bad\nVersion: 1.0\nRequires-Dist: foo >= \n",
+		"good-1.0.dist-info":   "Name: good\nVersion: 1.0\nRequires-Dist: bad\n",
+	} {
+		if err := os.MkdirAll(filepath.Join(site, dir), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(site, dir, "METADATA"), []byte(meta), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	env, _ := DefaultEnvironment("3.11")
+	rep, warnings := CheckSitePackages([]string{site}, env)
+	if len(warnings) != 2 || len(rep.Skipped) != 1 || !strings.Contains(rep.Skipped[0], "error parsing requirements for bad") {
+		t.Errorf("warnings %q, skipped %q", warnings, rep.Skipped)
+	}
+	// pip leaves the broken distribution out of the set, so good's requirement is missing.
+	if got := PipCheckLines(rep); !slices.Equal(got, []string{"good 1.0 requires bad, which is not installed."}) {
+		t.Errorf("lines %q", got)
+	}
+}
+
+// writeSite generates n installed distributions, each requiring a few of the others (some
+// missing, some at versions outside the range, some behind markers).
+func writeSite(b testing.TB, dir string, n int) {
+	for i := range n {
+		var meta strings.Builder
+		fmt.Fprintf(&meta, "Metadata-Version: 2.1\nName: dist-%d\nVersion: 1.%d\n", i, i%7)
+		for k := 1; k <= 6; k++ {
+			dep := (i*7 + k*13) % (n + 20) // a few land past n: missing
+			switch k % 3 {
+			case 0:
+				fmt.Fprintf(&meta, "Requires-Dist: Dist_%d>=1.%d\n", dep, k)
+			case 1:
+				fmt.Fprintf(&meta, "Requires-Dist: dist.%d<2; python_version >= \"3.8\"\n", dep)
+			default:
+				fmt.Fprintf(&meta, "Requires-Dist: dist-%d[extra]~=1.0; extra == \"test\"\n", dep)
+			}
+		}
+		meta.WriteString("\n")
+		d := filepath.Join(dir, fmt.Sprintf("dist_%d-1.%d.dist-info", i, i%7))
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			b.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(d, "METADATA"), []byte(meta.String()), 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkEnvCheck(b *testing.B) {
+	site := b.TempDir()
+	writeSite(b, site, 250)
+	env, err := DefaultEnvironment("3.11")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("read+check", func(b *testing.B) {
+		for range b.N {
+			rep, warnings := CheckSitePackages([]string{site}, env)
+			if rep.Checked != 250 || len(warnings) != 0 || rep.OK() {
+				b.Fatalf("checked %d, warnings %q", rep.Checked, warnings)
+			}
+		}
+	})
+	dists, err := ReadInstalled([]string{site})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("check", func(b *testing.B) {
+		for range b.N {
+			if rep := CheckEnv(dists, env); rep.Checked != 250 {
+				b.Fatal(rep.Checked)
+			}
+		}
+	})
+}

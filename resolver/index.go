@@ -1,0 +1,234 @@
+package resolver
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"html"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"os"
+	"regexp"
+	"sort"
+	"strings"
+)
+
+// Offer is one file a package index or a find-links directory offers.
+type Offer struct {
+	Name     string  `json:"name"` // normalised
+	Version  Version `json:"version"`
+	Filename string  `json:"filename"`
+	URL      string  `json:"url,omitempty"`
+	// RequiresPython is the file's data-requires-python / requires-python, as written.
+	RequiresPython string `json:"requires_python,omitempty"`
+	// Yanked marks a file withdrawn by its publisher (PEP 592).
+	Yanked bool `json:"yanked,omitempty"`
+}
+
+// parseDistFilename reads the name and version from a wheel file name
+// ({name}-{version}(-{build})?-{python}-{abi}-{platform}.whl) or an sdist file name
+// ({name}-{version}.tar.gz or .zip, split at the last "-"), as packaging's
+// parse_wheel_filename and parse_sdist_filename.
+func parseDistFilename(base string) (name string, v Version, ok bool) {
+	if stem, found := strings.CutSuffix(base, ".whl"); found {
+		parts := strings.Split(stem, "-")
+		if len(parts) != 5 && len(parts) != 6 {
+			return "", Version{}, false
+		}
+		v, err := ParseVersion(parts[1])
+		if err != nil || parts[0] == "" {
+			return "", Version{}, false
+		}
+		return parts[0], v, true
+	}
+	for _, ext := range []string{".tar.gz", ".zip", ".tar.bz2", ".tgz", ".tar.xz"} {
+		if stem, found := strings.CutSuffix(base, ext); found {
+			i := strings.LastIndex(stem, "-")
+			if i <= 0 {
+				return "", Version{}, false
+			}
+			v, err := ParseVersion(stem[i+1:])
+			if err != nil {
+				return "", Version{}, false
+			}
+			return stem[:i], v, true
+		}
+	}
+	return "", Version{}, false
+}
+
+// ListDir lists the wheels and sdists of a package in a find-links directory.
+func ListDir(dir, name string) ([]Offer, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("read find-links directory: %w", err)
+	}
+	key := NormalizeName(name)
+	var out []Offer
+	for _, e := range entries {
+		if e.IsDir() {
+			continue
+		}
+		n, v, ok := parseDistFilename(e.Name())
+		if ok && NormalizeName(n) == key {
+			out = append(out, Offer{Name: key, Version: v, Filename: e.Name()})
+		}
+	}
+	return out, nil
+}
+
+// Accept asks for PEP 691 JSON and takes PEP 503 HTML as well.
+const simpleAccept = "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.01"
+
+// ListIndex lists the files of a package on a simple repository (PEP 503 HTML or PEP 691
+// JSON, whichever the server sends) at indexURL, like https://pypi.org/simple. A nil client
+// means http.DefaultClient.
+func ListIndex(ctx context.Context, client *http.Client, indexURL, name string) ([]Offer, error) {
+	if client == nil {
+		client = http.DefaultClient
+	}
+	key := NormalizeName(name)
+	page, err := url.Parse(strings.TrimRight(indexURL, "/") + "/" + url.PathEscape(key) + "/")
+	if err != nil {
+		return nil, fmt.Errorf("index URL %q: %w", indexURL, err)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, page.String(), nil)
+	if err != nil {
+		return nil, fmt.Errorf("index URL %q: %w", indexURL, err)
+	}
+	req.Header.Set("Accept", simpleAccept)
+	resp, err := client.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("list %s on %s: %w", key, indexURL, err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode == http.StatusNotFound {
+		return nil, fmt.Errorf("list %s on %s: the index has no such project (404)", key, indexURL)
+	}
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("list %s on %s: %s", key, indexURL, resp.Status)
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
+	if err != nil {
+		return nil, fmt.Errorf("list %s on %s: %w", key, indexURL, err)
+	}
+	ct, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
+	var files []Offer
+	switch ct {
+	case "application/vnd.pypi.simple.v1+json":
+		files, err = parseSimpleJSON(body)
+	case "application/vnd.pypi.simple.v1+html", "text/html", "":
+		files = parseSimpleHTML(string(body))
+	default:
+		err = fmt.Errorf("unexpected content type %q", ct)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("list %s on %s: %w", key, indexURL, err)
+	}
+	var out []Offer
+	for _, f := range files {
+		n, v, ok := parseDistFilename(f.Filename)
+		if !ok || NormalizeName(n) != key {
+			continue
+		}
+		f.Name, f.Version = key, v
+		if u, err := page.Parse(f.URL); err == nil {
+			f.URL = u.String()
+		}
+		out = append(out, f)
+	}
+	return out, nil
+}
+
+func parseSimpleJSON(body []byte) ([]Offer, error) {
+	var doc struct {
+		Meta struct {
+			APIVersion string `json:"api-version"`
+		} `json:"meta"`
+		Files []struct {
+			Filename       string          `json:"filename"`
+			URL            string          `json:"url"`
+			RequiresPython *string         `json:"requires-python"`
+			Yanked         json.RawMessage `json:"yanked"`
+		} `json:"files"`
+	}
+	if err := json.Unmarshal(body, &doc); err != nil {
+		return nil, fmt.Errorf("PEP 691 JSON: %w", err)
+	}
+	if !strings.HasPrefix(doc.Meta.APIVersion, "1.") {
+		return nil, fmt.Errorf("PEP 691 JSON: unsupported api-version %q", doc.Meta.APIVersion)
+	}
+	var out []Offer
+	for _, f := range doc.Files {
+		o := Offer{Filename: f.Filename, URL: f.URL}
+		if f.RequiresPython != nil {
+			o.RequiresPython = *f.RequiresPython
+		}
+		// yanked is false, true, or a reason string.
+		y := strings.TrimSpace(string(f.Yanked))
+		o.Yanked = y != "" && y != "false" && y != "null"
+		out = append(out, o)
+	}
+	return out, nil
+}
+
+var (
+	reAnchor = regexp.MustCompile(`(?is)<a\s([^>]*)>(.*?)</a\s*>`)
+	reAttr   = regexp.MustCompile(`(?is)([a-z_:][-a-z0-9_:.]*)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))?`)
+)
+
+// parseSimpleHTML reads a PEP 503 page: one anchor per file, its text the file name, with
+// optional data-requires-python and data-yanked attributes.
+func parseSimpleHTML(page string) []Offer {
+	var out []Offer
+	for _, m := range reAnchor.FindAllStringSubmatch(page, -1) {
+		attrs := map[string]string{}
+		present := map[string]bool{}
+		for _, a := range reAttr.FindAllStringSubmatch(m[1], -1) {
+			k := strings.ToLower(a[1])
+			attrs[k] = html.UnescapeString(a[2] + a[3] + a[4])
+			present[k] = true
+		}
+		href := attrs["href"]
+		if href == "" {
+			continue
+		}
+		name := strings.TrimSpace(html.UnescapeString(m[2]))
+		if name == "" {
+			u, err := url.Parse(href)
+			if err != nil {
+				continue
+			}
+			name = u.Path[strings.LastIndex(u.Path, "/")+1:]
+		}
+		out = append(out, Offer{Filename: name, URL: href, RequiresPython: attrs["data-requires-python"], Yanked: present["data-yanked"]})
+	}
+	return out
+}
+
+// Newest returns the newest offer whose version is in the range, skipping yanked files.
+func Newest(offers []Offer, r Range) (Offer, bool) {
+	sorted := append([]Offer(nil), offers...)
+	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Version.Compare(sorted[j].Version) > 0 })
+	for _, o := range sorted {
+		if !o.Yanked && r.Contains(o.Version) {
+			return o, true
+		}
+	}
+	return Offer{}, false
+}
+
+// NewestMatching returns the newest offer a specifier set accepts, as an installer picks: a
+// pre-release only when pre is set, a clause names one, or no final release matches.
+func NewestMatching(offers []Offer, set SpecifierSet, pre bool) (Offer, bool) {
+	mode := PreDefault
+	if pre {
+		mode = PreAllow
+	}
+	if o, ok := Newest(offers, set.Range(mode)); ok {
+		return o, true
+	}
+	return Newest(offers, set.Range(PreAllow))
+}
