@@ -69,7 +69,7 @@ pins versions per directory, and checks dependency ranges across projects.`,
 	// The command list: one line per command file in this directory.
 	root.AddCommand(
 		newCmdVenv(a, nil),
-		newCmdEnv(a),
+		withWorkonEnvCommands(a, newCmdEnv(a)), // workon.go adds env hooks, env project
 		newCmdRun(a, nil),
 		newCmdPython(a),
 		newCmdPin(a, nil),
@@ -80,11 +80,14 @@ pins versions per directory, and checks dependency ranges across projects.`,
 		newCmdRehash(a),
 		newCmdShell(a, nil),
 		newCmdInit(a),
+		newCmdWorkon(a),
+		newCmdWrapper(a), // hidden: the backend of the workon functions
 		newCmdTool(a),
 		newCmdMatrix(a, nil),
 		newCmdCI(a),
 		newCmdCompletion(a),
 		newCmdSelf(a),
+		newCmdCheck(a, nil),
 	)
 	addDynamicCompletions(a, root) // completion.go: env names, Python versions, tool names
 	return root

@@ -1,0 +1,129 @@
+# virtualenvwrapper's functions, done by coil: workon, mkvirtualenv, mkproject, … (coil workon --help)
+# In fish the sourced hooks are the .fish files: postactivate.fish, predeactivate.fish, …
+# coil sees virtualenvwrapper's variables even when they are set but not exported.
+function __coil
+    WORKON_HOME="$WORKON_HOME" PROJECT_HOME="$PROJECT_HOME" \
+    VIRTUALENVWRAPPER_HOOK_DIR="$VIRTUALENVWRAPPER_HOOK_DIR" \
+    VIRTUALENVWRAPPER_WORKON_CD="$VIRTUALENVWRAPPER_WORKON_CD" \
+    VIRTUALENVWRAPPER_PROJECT_FILENAME="$VIRTUALENVWRAPPER_PROJECT_FILENAME" {{.Self}} $argv
+end
+function __coil_eval
+    set -l __coil_out (__coil $argv)
+    or return
+    string join \n -- $__coil_out | source
+end
+function __coil_workon_home
+    if test -n "$WORKON_HOME"
+        echo $WORKON_HOME
+    else
+        echo $HOME/.virtualenvs
+    end
+end
+function __coil_hook_dir
+    if test -n "$VIRTUALENVWRAPPER_HOOK_DIR"
+        echo $VIRTUALENVWRAPPER_HOOK_DIR
+    else
+        __coil_workon_home
+    end
+end
+function __coil_run
+    set -l __coil_d $PWD
+    builtin cd $argv[1]; or return
+    $argv[2..-1]
+    set -l __coil_s $status
+    builtin cd $__coil_d
+    return $__coil_s
+end
+function __coil_deactivate_current
+    functions -q deactivate; and deactivate
+    return 0
+end
+function __coil_activate
+    source $argv[1]; or return
+    functions -q deactivate; or return 0
+    functions -e __coil_venv_deactivate
+    functions -c deactivate __coil_venv_deactivate
+    function deactivate
+        __coil_deactivate $argv
+    end
+end
+function __coil_deactivate
+    set -l __coil_env "$VIRTUAL_ENV"
+    set -l __coil_hooks (__coil_hook_dir)
+    test -n "$__coil_env"; and test -f "$__coil_env/bin/predeactivate.fish"; and source "$__coil_env/bin/predeactivate.fish"
+    test -f "$__coil_hooks/predeactivate.fish"; and source "$__coil_hooks/predeactivate.fish"
+    __coil_venv_deactivate $argv
+    set -g VIRTUALENVWRAPPER_LAST_VIRTUAL_ENV "$__coil_env"
+    test -n "$__coil_env"; and test -f "$__coil_env/bin/postdeactivate.fish"; and source "$__coil_env/bin/postdeactivate.fish"
+    test -f "$__coil_hooks/postdeactivate.fish"; and source "$__coil_hooks/postdeactivate.fish"
+    set -e VIRTUALENVWRAPPER_LAST_VIRTUAL_ENV
+    if test "$argv[1]" != nondestructive
+        functions -e deactivate __coil_venv_deactivate
+    end
+    return 0
+end
+function workon; __coil_eval workon --emit=fish $argv; end
+function mkvirtualenv; __coil_eval wrapper mkvirtualenv --emit=fish $argv; end
+function mktmpenv; __coil_eval wrapper mktmpenv --emit=fish $argv; end
+function cpvirtualenv; __coil_eval wrapper cpvirtualenv --emit=fish $argv; end
+function mkproject; __coil_eval wrapper mkproject --emit=fish $argv; end
+function cdproject; __coil_eval wrapper cdproject --emit=fish $argv; end
+function cdvirtualenv; __coil_eval wrapper cdvirtualenv --emit=fish $argv; end
+function cdsitepackages; __coil_eval wrapper cdsitepackages --emit=fish $argv; end
+function rmvirtualenv
+    __coil wrapper rmvirtualenv $argv
+    set -l __coil_s $status
+    test -d "$PWD"; or builtin cd (__coil_workon_home)
+    return $__coil_s
+end
+function lsvirtualenv; __coil wrapper lsvirtualenv $argv; end
+function showvirtualenv; __coil wrapper showvirtualenv $argv; end
+function allvirtualenv; __coil wrapper allvirtualenv $argv; end
+function lssitepackages; __coil wrapper lssitepackages $argv; end
+function add2virtualenv; __coil wrapper add2virtualenv $argv; end
+function toggleglobalsitepackages; __coil wrapper toggleglobalsitepackages $argv; end
+function wipeenv; __coil wrapper wipeenv $argv; end
+function setvirtualenvproject; __coil wrapper setvirtualenvproject $argv; end
+function __coil_envs
+    set -l __coil_cfgs (__coil_workon_home)/*/pyvenv.cfg
+    test (count $__coil_cfgs) -gt 0; or return
+    string replace -r '^.*/([^/]+)/pyvenv\.cfg$' '$1' -- $__coil_cfgs
+end
+function __coil_env_dirs
+    test -n "$VIRTUAL_ENV"; or return
+    set -l __coil_base $VIRTUAL_ENV
+    if test "$argv[1]" = site
+        set -l __coil_sp $VIRTUAL_ENV/lib/*/site-packages
+        test (count $__coil_sp) -gt 0; or return
+        set __coil_base $__coil_sp[1]
+    end
+    set -l __coil_dirs $__coil_base/(commandline -ct)*/
+    test (count $__coil_dirs) -gt 0; or return
+    string replace -- $__coil_base/ '' $__coil_dirs
+end
+complete -c workon -f -a '(__coil_envs)'
+complete -c rmvirtualenv -f -a '(__coil_envs)'
+complete -c cpvirtualenv -f -a '(__coil_envs)'
+complete -c showvirtualenv -f -a '(__coil_envs)'
+complete -c setvirtualenvproject -a '(__coil_envs)'
+complete -c cdvirtualenv -f -a '(__coil_env_dirs)'
+complete -c cdsitepackages -f -a '(__coil_env_dirs site)'
+{{- if .Completion}}
+function __coil_lazy_complete
+    complete -c coil -e
+    {{.Self}} completion fish 2>/dev/null | source
+    complete -C (commandline -cp)
+end
+complete -c coil -f -a '(__coil_lazy_complete)'
+{{- end}}
+{{- if .Auto}}
+function __coil_auto_activate --on-event fish_prompt
+    test "$COIL_AUTO_ACTIVATE" = 0; and return
+    test "$__coil_auto_pwd" = "$PWD"; and return
+    set -g __coil_auto_pwd $PWD
+    __coil_eval workon --auto --emit=fish
+end
+{{- end}}
+set -l __coil_hooks (__coil_hook_dir)
+test -f "$__coil_hooks/initialize.fish"; and source "$__coil_hooks/initialize.fish"
+true
