@@ -301,7 +301,7 @@ func configFor(o Options, l Layout) *Config {
 		c.Set("command", o.Command)
 	}
 	if o.Prompt != "" {
-		c.Set("prompt", promptFor(o))
+		c.Set("prompt", quotePrompt(promptFor(o)))
 	}
 	c.Set("coil", o.CoilVersion)
 	return c
@@ -370,4 +370,19 @@ func copyFile(src, dst string, perm fs.FileMode) error {
 		return err
 	}
 	return out.Close()
+}
+
+// quotePrompt writes a prompt the way venv does (Python's repr) when its edge spaces or quotes
+// would otherwise be lost: pyvenv.cfg values are trimmed when read.
+func quotePrompt(p string) string {
+	if p == strings.TrimSpace(p) && !strings.ContainsAny(p[:min(1, len(p))], `'"`) {
+		return p
+	}
+	if !strings.Contains(p, "'") {
+		return "'" + p + "'"
+	}
+	if !strings.Contains(p, `"`) {
+		return `"` + p + `"`
+	}
+	return "'" + strings.ReplaceAll(p, "'", `\'`) + "'"
 }

@@ -177,3 +177,14 @@ func TestValidateName(t *testing.T) {
 		}
 	}
 }
+
+func TestPromptRoundTrip(t *testing.T) {
+	for _, p := range []string{"web", "my app", " lead", "trail ", "'q'", `it's`, `"dq"`, `both ' and "`} {
+		c := &Config{}
+		c.Set("prompt", quotePrompt(p))
+		e := &Env{Dir: "/x/env", Config: ParseConfig(c.Bytes())}
+		if got := e.Prompt(); got != p {
+			t.Errorf("prompt %q: wrote %q, read back %q", p, c.Bytes(), got)
+		}
+	}
+}

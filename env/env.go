@@ -78,7 +78,14 @@ func (e *Env) SystemSitePackages() bool {
 // Prompt is the prompt name recorded in pyvenv.cfg, or the directory's base name.
 func (e *Env) Prompt() string {
 	if p := e.Config.Get("prompt"); p != "" {
-		return strings.Trim(p, `'"`)
+		// venv writes Python's repr of the prompt; virtualenv and uv write it bare.
+		if q := p[0]; len(p) >= 2 && (q == '\'' || q == '"') && p[len(p)-1] == q {
+			p = p[1 : len(p)-1]
+			if q == '\'' {
+				p = strings.ReplaceAll(p, `\'`, "'")
+			}
+		}
+		return p
 	}
 	return filepath.Base(e.Dir)
 }

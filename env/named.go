@@ -19,6 +19,16 @@ import (
 // uv or coil).
 type Home struct {
 	Dir string
+	// ProjectFile is the name of the file in an environment that records its project directory:
+	// VIRTUALENVWRAPPER_PROJECT_FILENAME, ".project" when empty.
+	ProjectFile string
+}
+
+func (h Home) projectFile() string {
+	if h.ProjectFile != "" {
+		return h.ProjectFile
+	}
+	return ".project"
 }
 
 // Named is one environment of a Home.
@@ -84,7 +94,7 @@ func (h Home) Get(name string) (*Named, error) {
 
 func (h Home) named(name string, e *Env) *Named {
 	n := &Named{Name: name, Env: e, Broken: e.Broken()}
-	if b, err := os.ReadFile(filepath.Join(e.Dir, ".project")); err == nil {
+	if b, err := os.ReadFile(filepath.Join(e.Dir, h.projectFile())); err == nil {
 		n.Project = strings.TrimSpace(string(b))
 	}
 	return n
@@ -236,12 +246,12 @@ func Copy(src, dst string) (*Env, error) {
 	return Open(dst)
 }
 
-// SetProject records the project directory of an environment in its .project file, as
+// SetProject records the project directory of an environment in its project file, as
 // virtualenvwrapper's setvirtualenvproject does.
-func SetProject(e *Env, project string) error {
+func (h Home) SetProject(e *Env, project string) error {
 	st, err := os.Stat(project)
 	if err != nil || !st.IsDir() {
 		return fmt.Errorf("%w: project directory %s does not exist", ErrBadInput, project)
 	}
-	return WriteFileAtomic(filepath.Join(e.Dir, ".project"), []byte(project+"\n"), 0o644)
+	return WriteFileAtomic(filepath.Join(e.Dir, h.projectFile()), []byte(project+"\n"), 0o644)
 }

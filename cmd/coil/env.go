@@ -28,7 +28,9 @@ keeps them: environments made there by virtualenv, venv or virtualenvwrapper are
 	return cmd
 }
 
-func (a *app) home() env.Home { return env.Home{Dir: a.Dirs.WorkonHome} }
+func (a *app) home() env.Home {
+	return env.Home{Dir: a.Dirs.WorkonHome, ProjectFile: a.Getenv("VIRTUALENVWRAPPER_PROJECT_FILENAME")}
+}
 
 type envCreateOptions struct {
 	app        *app
@@ -83,7 +85,7 @@ func envCreateRun(ctx context.Context, o *envCreateOptions) error {
 		return err
 	}
 	if o.Project != "" {
-		if err := env.SetProject(e, a.abs(o.Project)); err != nil {
+		if err := home.SetProject(e, a.abs(o.Project)); err != nil {
 			return err
 		}
 	}
