@@ -17,10 +17,11 @@ import (
 type Source string
 
 const (
-	SourceCoil  Source = "coil"     // coil's own store
-	SourcePyenv Source = "pyenv"    // $PYENV_ROOT/versions
-	SourcePath  Source = "path"     // a directory on PATH
-	SourceUser  Source = "path-arg" // a path the user passed
+	SourceCoil   Source = "coil"     // coil's own store
+	SourcePyenv  Source = "pyenv"    // $PYENV_ROOT/versions
+	SourcePath   Source = "path"     // a directory on PATH
+	SourceUser   Source = "path-arg" // a path the user passed
+	SourcePinned Source = "pinned"   // the version pinned for the directory (.python-version)
 )
 
 // Candidate is an interpreter binary found on disk, before probing.
@@ -113,6 +114,19 @@ func versionDirs(root string, src Source) []Candidate {
 	if err != nil {
 		return nil
 	}
+	// coil's store: an installation that its minor entry (cpython-3.12 -> cpython-3.12.7) points
+	// at is reported through the entry, so environments record the entry as their home and
+	// follow patch upgrades.
+	via := map[string]string{}
+	if src == SourceCoil {
+		for _, e := range entries {
+			if e.Type()&os.ModeSymlink != 0 {
+				if t, err := os.Readlink(filepath.Join(root, e.Name())); err == nil && !strings.ContainsAny(t, `/\`) {
+					via[t] = e.Name()
+				}
+			}
+		}
+	}
 	var out []Candidate
 	for _, e := range entries {
 		name := e.Name()
@@ -120,6 +134,9 @@ func versionDirs(root string, src Source) []Candidate {
 			continue
 		}
 		dir := filepath.Join(root, name)
+		if alias, ok := via[name]; ok && e.IsDir() {
+			dir = filepath.Join(root, alias)
+		}
 		if _, err := os.Stat(filepath.Join(dir, "pyvenv.cfg")); err == nil {
 			continue
 		}

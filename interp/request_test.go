@@ -98,7 +98,7 @@ func TestBest(t *testing.T) {
 		found[i].Info.Path = found[i].Path
 	}
 	tests := []struct{ req, want string }{
-		{"", "/usr/bin/python3.11"},       // what typing python3 gives
+		{"", "/usr/bin/python3.11"},        // what typing python3 gives
 		{"3", "/pyenv/3.12.7/bin/python3"}, // newest final 3.x, no free-threaded, no rc
 		{"3.12", "/pyenv/3.12.7/bin/python3"},
 		{"3.12.1", "/store/cpython-3.12.1/bin/python3"},
