@@ -11,6 +11,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // Source says where an interpreter was found.
@@ -49,7 +50,9 @@ type Finder struct {
 	Prober   *Prober
 }
 
-var pathNames = regexp.MustCompile(`^(python|python3|python3\.\d+t?|pypy|pypy3|pypy3\.\d+)(\.exe)?$`)
+var pathNames = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^(python|python3|python3\.\d+t?|pypy|pypy3|pypy3\.\d+)(\.exe)?$`)
+})
 
 // Candidates lists interpreter binaries in discovery order, de-duplicated by real path.
 func (f *Finder) Candidates() []Candidate {
@@ -94,7 +97,7 @@ func (f *Finder) Candidates() []Candidate {
 		}
 		var names []string
 		for _, e := range entries {
-			if pathNames.MatchString(e.Name()) {
+			if pathNames().MatchString(e.Name()) {
 				names = append(names, e.Name())
 			}
 		}
@@ -171,11 +174,11 @@ func compareLooseVersions(a, b string) int {
 	return len(na) - len(nb)
 }
 
-var numRe = regexp.MustCompile(`\d+`)
+var numRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\d+`) })
 
 func numbers(s string) []int {
 	var out []int
-	for _, m := range numRe.FindAllString(s, -1) {
+	for _, m := range numRe().FindAllString(s, -1) {
 		n := 0
 		for _, c := range m {
 			n = n*10 + int(c-'0')

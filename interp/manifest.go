@@ -216,7 +216,7 @@ func parseUVManifest(b []byte) ([]Download, error) {
 		}
 		if e.Name == "pypy" {
 			// uv's PyPy URLs name PyPy's own version: pypy3.10-v7.3.17-linux64.tar.bz2.
-			if m := pypyFileRe.FindStringSubmatch(d.Filename()); m != nil {
+			if m := pypyFileRe().FindStringSubmatch(d.Filename()); m != nil {
 				d.ImplementationVersion = m[2]
 			}
 		}

@@ -4,6 +4,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // Origins classifies where an interpreter came from, for `coil python list`: coil's store,
@@ -19,7 +20,7 @@ type Origins struct {
 	EvalSymlinks func(string) (string, error)
 }
 
-var usrBinMinor = regexp.MustCompile(`^/usr/bin/python3\.\d+t?$`)
+var usrBinMinor = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^/usr/bin/python3\.\d+t?$`) })
 
 // Of returns "coil", "pyenv", "uv", "homebrew", "deadsnakes", "system" or "path".
 func (o Origins) Of(c Candidate) string {
@@ -54,7 +55,7 @@ func (o Origins) Of(c Candidate) string {
 	}
 	if under(real, "/usr/bin") || under(real, "/bin") || under(real, "/usr/lib") || under(real, "/System/Library") ||
 		under(real, "/Library/Frameworks") || under(real, "/Library/Developer") {
-		if o.Deadsnakes && usrBinMinor.MatchString(real) {
+		if o.Deadsnakes && usrBinMinor().MatchString(real) {
 			if sys, err := eval("/usr/bin/python3"); err != nil || sys != real {
 				return "deadsnakes"
 			}

@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -35,12 +36,14 @@ const (
 	pbsPerPage = 5
 )
 
-var pbsNameRe = regexp.MustCompile(`^cpython-(\d+\.\d+\.\d+(?:(?:a|b|rc)\d+)?)(?:\+\d+)?\+(\d+)-(.+)\.tar\.(gz|zst)$`)
+var pbsNameRe = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^cpython-(\d+\.\d+\.\d+(?:(?:a|b|rc)\d+)?)(?:\+\d+)?\+(\d+)-(.+)\.tar\.(gz|zst)$`)
+})
 
 // parsePBSAsset recognises an installable python-build-standalone asset name. flavorRank is
 // lower for preferred archives.
 func parsePBSAsset(name string) (d Download, flavorRank int, ok bool) {
-	m := pbsNameRe.FindStringSubmatch(name)
+	m := pbsNameRe().FindStringSubmatch(name)
 	if m == nil {
 		return d, 0, false
 	}

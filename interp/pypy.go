@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -22,8 +23,8 @@ const (
 )
 
 var (
-	pypyFileRe     = regexp.MustCompile(`^pypy(\d+\.\d+)-v(\d+\.\d+\.\d+)`)
-	pypyChecksumRe = regexp.MustCompile(`(?m)\b([0-9a-f]{64})\s+(pypy[^\s<"]+)`)
+	pypyFileRe     = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^pypy(\d+\.\d+)-v(\d+\.\d+\.\d+)`) })
+	pypyChecksumRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?m)\b([0-9a-f]{64})\s+(pypy[^\s<"]+)`) })
 )
 
 type pypyRelease struct {
@@ -139,7 +140,7 @@ func (c *Catalog) pypyChecksum(ctx context.Context, filename string) (string, er
 	if err != nil {
 		return "", err
 	}
-	for _, m := range pypyChecksumRe.FindAllStringSubmatch(string(b), -1) {
+	for _, m := range pypyChecksumRe().FindAllStringSubmatch(string(b), -1) {
 		if m[2] == filename {
 			return m[1], nil
 		}

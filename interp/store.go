@@ -13,6 +13,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gofrs/flock"
@@ -297,7 +298,7 @@ func findEnvConfigs(roots []string) []string {
 	return out
 }
 
-var cfgHomeRe = regexp.MustCompile(`(?i)^\s*home\s*=\s*(.*?)\s*$`)
+var cfgHomeRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)^\s*home\s*=\s*(.*?)\s*$`) })
 
 func readCfgHome(cfg string) string {
 	b, err := os.ReadFile(cfg)
@@ -306,7 +307,7 @@ func readCfgHome(cfg string) string {
 	}
 	sc := bufio.NewScanner(bytes.NewReader(b))
 	for sc.Scan() {
-		if m := cfgHomeRe.FindStringSubmatch(sc.Text()); m != nil {
+		if m := cfgHomeRe().FindStringSubmatch(sc.Text()); m != nil {
 			return filepath.Clean(m[1])
 		}
 	}

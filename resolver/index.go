@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // Offer is one file a package index or a find-links directory offers.
@@ -175,18 +176,20 @@ func parseSimpleJSON(body []byte) ([]Offer, error) {
 }
 
 var (
-	reAnchor = regexp.MustCompile(`(?is)<a\s([^>]*)>(.*?)</a\s*>`)
-	reAttr   = regexp.MustCompile(`(?is)([a-z_:][-a-z0-9_:.]*)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))?`)
+	reAnchor = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?is)<a\s([^>]*)>(.*?)</a\s*>`) })
+	reAttr   = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?is)([a-z_:][-a-z0-9_:.]*)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))?`)
+	})
 )
 
 // parseSimpleHTML reads a PEP 503 page: one anchor per file, its text the file name, with
 // optional data-requires-python and data-yanked attributes.
 func parseSimpleHTML(page string) []Offer {
 	var out []Offer
-	for _, m := range reAnchor.FindAllStringSubmatch(page, -1) {
+	for _, m := range reAnchor().FindAllStringSubmatch(page, -1) {
 		attrs := map[string]string{}
 		present := map[string]bool{}
-		for _, a := range reAttr.FindAllStringSubmatch(m[1], -1) {
+		for _, a := range reAttr().FindAllStringSubmatch(m[1], -1) {
 			k := strings.ToLower(a[1])
 			attrs[k] = html.UnescapeString(a[2] + a[3] + a[4])
 			present[k] = true

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // Dist is an installed distribution, read from a *.dist-info or *.egg-info entry.
@@ -34,7 +35,7 @@ func (d *Dist) ParsedVersion() (Version, bool) { return d.version, d.pep440 }
 
 // pip ignores distributions whose name is not a valid project name (left-overs such as
 // "~atplotlib.dist-info" from an interrupted install).
-var reProjectName = regexp.MustCompile(`(?i)^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$`)
+var reProjectName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$`) })
 
 const brokenRequirementsMsg = "error parsing requirements for "
 
@@ -87,7 +88,7 @@ func ReadInstalled(sitePackages []string) ([]*Dist, error) {
 					errs = append(errs, err) // pip skips a distribution whose requirements do not parse
 					continue
 				}
-				if !reProjectName.MatchString(d.Key) {
+				if !reProjectName().MatchString(d.Key) {
 					errs = append(errs, &ReadError{Source: Source{File: d.Path}, Msg: fmt.Sprintf("ignoring invalid distribution %s", d.Key)})
 					continue
 				}
@@ -290,7 +291,7 @@ func eggInfoExtras(dir string) []string {
 	return out
 }
 
-var reNonExtra = regexp.MustCompile(`[^A-Za-z0-9.-]+`)
+var reNonExtra = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`[^A-Za-z0-9.-]+`) })
 
 // safeExtra is pkg_resources' (and pip's) safe_extra.
-func safeExtra(e string) string { return strings.ToLower(reNonExtra.ReplaceAllString(e, "_")) }
+func safeExtra(e string) string { return strings.ToLower(reNonExtra().ReplaceAllString(e, "_")) }

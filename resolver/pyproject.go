@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/BurntSushi/toml"
 )
@@ -495,12 +496,12 @@ func ParsePoetryConstraint(c string) ([]SpecifierSet, error) {
 }
 
 var (
-	reAnyVersion  = regexp.MustCompile(`(?i)^v?[x*](\.[x*])*$`)
-	reWildVersion = regexp.MustCompile(`(?i)^v?(\d+(?:\.\d+)*)(?:\.[x*])+$`)
+	reAnyVersion  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)^v?[x*](\.[x*])*$`) })
+	reWildVersion = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)^v?(\d+(?:\.\d+)*)(?:\.[x*])+$`) })
 )
 
 func poetryClause(part string) ([]string, error) {
-	if reAnyVersion.MatchString(part) {
+	if reAnyVersion().MatchString(part) {
 		return nil, nil
 	}
 	bump := func(v Version, idx int) string {
@@ -554,7 +555,7 @@ func poetryClause(part string) ([]string, error) {
 		op = "!="
 	}
 	// Poetry writes wildcards as 1.2.* or 1.2.x.
-	if m := reWildVersion.FindStringSubmatch(ver); m != nil && (op == "==" || op == "!=") {
+	if m := reWildVersion().FindStringSubmatch(ver); m != nil && (op == "==" || op == "!=") {
 		ver = m[1] + ".*"
 	}
 	return []string{op + ver}, nil

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // ReadRequirementsFile reads a pip requirements file the way pip does: comments, "\"
@@ -38,8 +39,8 @@ type reqFileReader struct {
 
 // pip's patterns for comments and variables.
 var (
-	reComment = regexp.MustCompile(`(^|\s+)#.*$`)
-	reEnvVar  = regexp.MustCompile(`\$\{([A-Z0-9_]+)\}`)
+	reComment = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(^|\s+)#.*$`) })
+	reEnvVar  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\$\{([A-Z0-9_]+)\}`) })
 )
 
 func (r *reqFileReader) read(path string, constraint bool, stack []string, from Source) {
@@ -65,7 +66,7 @@ func (r *reqFileReader) read(path string, constraint bool, stack []string, from 
 	text := strings.TrimPrefix(string(data), "\ufeff")
 	for _, ln := range joinLines(pySplitLines(text)) {
 		line := ln.text
-		if loc := reComment.FindStringIndex(line); loc != nil {
+		if loc := reComment().FindStringIndex(line); loc != nil {
 			line = line[:loc[0]]
 		}
 		line = pyStrip(line)
@@ -73,7 +74,7 @@ func (r *reqFileReader) read(path string, constraint bool, stack []string, from 
 			continue
 		}
 		if r.opts.Getenv != nil {
-			line = reEnvVar.ReplaceAllStringFunc(line, func(m string) string {
+			line = reEnvVar().ReplaceAllStringFunc(line, func(m string) string {
 				if v := r.opts.Getenv(m[2 : len(m)-1]); v != "" {
 					return v
 				}
@@ -118,7 +119,7 @@ func joinLines(lines []string) []numberedLine {
 	first := 0
 	for i, line := range lines {
 		n := i + 1
-		loc := reComment.FindStringIndex(line)
+		loc := reComment().FindStringIndex(line)
 		isComment := loc != nil && loc[0] == 0
 		if !strings.HasSuffix(line, `\`) || isComment {
 			if isComment {

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // Shell writes the code `coil init` prints and the lines `coil shell` emits, for one shell.
@@ -62,7 +63,7 @@ type InitOptions struct {
 	Eval []string
 }
 
-var subcommandName = regexp.MustCompile(`^[a-z][a-z0-9-]*$`)
+var subcommandName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z][a-z0-9-]*$`) })
 
 // InitScript writes the integration for sh: the shims directory first on PATH (once, wherever
 // it was before) and the `coil` function. The text depends only on its inputs.
@@ -71,7 +72,7 @@ func InitScript(sh Shell, o InitOptions) (string, error) {
 		return "", fmt.Errorf("init: the coil binary and the shims directory need absolute paths (got %q, %q)", o.Self, o.ShimsDir)
 	}
 	for _, c := range o.Eval {
-		if !subcommandName.MatchString(c) {
+		if !subcommandName().MatchString(c) {
 			return "", fmt.Errorf("init: %q is not a subcommand name", c)
 		}
 	}

@@ -291,7 +291,7 @@ func (a *app) matrixEnv(ctx context.Context, info *interp.Info, reqs []string, i
 	return e, false, nil
 }
 
-var classifierRe = regexp.MustCompile(`^Programming Language :: Python :: (\d+\.\d+)$`)
+var classifierRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^Programming Language :: Python :: (\d+\.\d+)$`) })
 
 // matrixVersions decides which versions to run: --python, else pyproject.toml's classifiers
 // (within requires-python), else the interpreters on this machine that satisfy requires-python.
@@ -320,7 +320,7 @@ func (a *app) matrixVersions(ctx context.Context, flags []string) ([]string, str
 		}
 	}
 	for _, c := range pp.Project.Classifiers {
-		m := classifierRe.FindStringSubmatch(strings.TrimSpace(c))
+		m := classifierRe().FindStringSubmatch(strings.TrimSpace(c))
 		if m == nil {
 			continue
 		}

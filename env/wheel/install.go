@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // Scheme holds the absolute directories a wheel installs into, as in
@@ -65,7 +66,7 @@ type Options struct {
 	PythonVersion string
 }
 
-var pyVersionRE = regexp.MustCompile(`^[0-9]+\.[0-9]+$`)
+var pyVersionRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9]+\.[0-9]+$`) })
 
 func (o Options) check() error {
 	switch {
@@ -75,7 +76,7 @@ func (o Options) check() error {
 		return fmt.Errorf("interpreter %q cannot be written in a shebang", o.Interpreter)
 	case strings.ContainsAny(o.Installer, "\n\r"):
 		return fmt.Errorf("installer name %q has a line break", o.Installer)
-	case o.PythonVersion != "" && !pyVersionRE.MatchString(o.PythonVersion):
+	case o.PythonVersion != "" && !pyVersionRE().MatchString(o.PythonVersion):
 		return fmt.Errorf("python version %q is not X.Y", o.PythonVersion)
 	}
 	return nil

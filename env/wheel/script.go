@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 	"unicode"
 )
 
@@ -112,7 +113,7 @@ func (e EntryPoint) Launcher(interpreter string) string {
 }
 
 // scriptNameRE is distlib's rule for the name of an export entry.
-var scriptNameRE = regexp.MustCompile(`^(?:[\pL\pN_]|[-.+])+$`)
+var scriptNameRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(?:[\pL\pN_]|[-.+])+$`) })
 
 // ParseEntryPoints reads the console_scripts and gui_scripts groups of an
 // entry_points.txt file (an INI file as read by importlib.metadata). Other
@@ -167,7 +168,7 @@ func ParseEntryPoints(data []byte) ([]EntryPoint, error) {
 // attribute are written into Python source, so they must be dotted
 // identifiers; the name becomes a file name, so it may hold no separator.
 func parseEntryPoint(name, value string) (EntryPoint, error) {
-	if !scriptNameRE.MatchString(name) || name == "." || name == ".." {
+	if !scriptNameRE().MatchString(name) || name == "." || name == ".." {
 		return EntryPoint{}, fmt.Errorf("script name %q is not a valid file name", name)
 	}
 	if i := strings.IndexByte(value, '['); i >= 0 {
@@ -199,8 +200,8 @@ func isDotted(s string) bool {
 }
 
 var (
-	pipScriptRE         = regexp.MustCompile(`^pip(\d+(\.\d+)?)?$`)
-	easyInstallScriptRE = regexp.MustCompile(`^easy_install(-\d+\.\d+)?$`)
+	pipScriptRE         = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^pip(\d+(\.\d+)?)?$`) })
+	easyInstallScriptRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^easy_install(-\d+\.\d+)?$`) })
 )
 
 // versionedScripts applies pip's special case for the pip and easy_install
@@ -243,9 +244,9 @@ func versionedScripts(eps []EntryPoint, pyVersion string) []EntryPoint {
 	for _, e := range eps {
 		switch {
 		case e.GUI:
-		case pip != nil && pipScriptRE.MatchString(e.Name):
+		case pip != nil && pipScriptRE().MatchString(e.Name):
 			continue
-		case easy != nil && easyInstallScriptRE.MatchString(e.Name):
+		case easy != nil && easyInstallScriptRE().MatchString(e.Name):
 			continue
 		}
 		out = append(out, e)

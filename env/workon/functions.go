@@ -5,13 +5,17 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+	"sync"
 	"text/template"
 )
 
 //go:embed templates
 var templateFS embed.FS
 
-var functionTemplates = template.Must(template.ParseFS(templateFS, "templates/functions.sh", "templates/functions.fish"))
+// Parsed on first use, not at start-up: every coil command (and the shim) would pay for it.
+var functionTemplates = sync.OnceValue(func() *template.Template {
+	return template.Must(template.ParseFS(templateFS, "templates/functions.sh", "templates/functions.fish"))
+})
 
 // Quoter is the part of a shell (shim.Shell) the functions need: its name and its one quoting
 // function.
@@ -55,7 +59,7 @@ func Functions(sh Quoter, o FunctionsOptions) (string, error) {
 		return "", fmt.Errorf("workon functions: unsupported shell %q (supported: bash, fish, zsh)", sh.Name())
 	}
 	var b strings.Builder
-	err := functionTemplates.ExecuteTemplate(&b, name, struct {
+	err := functionTemplates().ExecuteTemplate(&b, name, struct {
 		FunctionsOptions
 		Shell string
 	}{FunctionsOptions{Self: sh.Quote(o.Self), Auto: o.Auto, Completion: o.Completion}, sh.Name()})
