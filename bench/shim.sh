@@ -25,7 +25,7 @@ pyenv=${PYENV:-$HOME/.pyenv/bin/pyenv}
 out=bench/out
 mkdir -p "$out"
 go build -trimpath -o "$out/coil" ./cmd/coil
-go build -trimpath -o "$out/coil-shim" ./cmd/coil-shim   # the shims link to it when it sits beside coil
+go build -trimpath -tags coil_lean -o "$out/coil-shim" ./cmd/coil-shim   # the shims link to it when it sits beside coil
 coil=$PWD/$out/coil
 
 tmp=$(mktemp -d)

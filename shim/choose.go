@@ -5,8 +5,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-
-	"github.com/coilpy/coil/resolver"
 )
 
 // Choose picks the installed version a name asks for. It is a pure function of the name and the
@@ -65,8 +63,8 @@ type versionRequest struct {
 	release     []int  // a prefix, 0 to 3 numbers
 	pre         string // with a complete release: that exact pre-release
 	ft          bool
-	implVersion string // PyPy's own version prefix
-	rng         *resolver.SpecifierSet
+	implVersion string       // PyPy's own version prefix
+	rng         releaseRange // a PEP 440 range (>=3.11), nil otherwise
 }
 
 // parseRequest reads the request forms of the package doc; ok is false for names that are not
@@ -100,11 +98,11 @@ func parseRequest(name string) (versionRequest, bool) {
 		if r.impl == "pypy" {
 			return r, false
 		}
-		spec, err := resolver.ParseSpecifierSet(rest)
+		rng, err := parseRange(rest)
 		if err != nil {
 			return r, false
 		}
-		r.rng = &spec
+		r.rng = rng
 		return r, true
 	}
 	if r.impl == "pypy" {
@@ -146,8 +144,7 @@ func (r versionRequest) matches(i Installed) bool {
 		if i.Pre != "" {
 			return false
 		}
-		v, err := resolver.ParseVersion(joinInts(i.Release))
-		return err == nil && r.rng.Contains(v, false)
+		return r.rng(i.Release)
 	}
 	if r.pre != "" {
 		return i.Pre == r.pre && slices.Equal(i.Release, r.release)

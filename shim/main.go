@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 )
@@ -44,8 +45,14 @@ func Main(args, environ []string, stdin io.Reader, stdout, stderr io.Writer) int
 		}
 	}
 	if err != nil {
-		fmt.Fprintln(stderr, "coil: "+err.Error())
-		return ExitCode(err)
+		if full := fullCoil(err); full != "" {
+			// A range (">=3.11") in the lean coil-shim: coil beside it resolves it, as the
+			// same shim, with the same argv[0], arguments and environment.
+			c = &Command{Name: CommandName(args[0]), Path: full, Argv: args, Env: environ}
+		} else {
+			fmt.Fprintln(stderr, "coil: "+err.Error())
+			return ExitCode(err)
+		}
 	}
 	code, err := Exec(c, getenv("COIL_EXEC") == "child", stdin, stdout, stderr)
 	if err != nil {
@@ -72,4 +79,36 @@ func ExitCode(err error) int {
 		return 127
 	}
 	return 1
+}
+
+// fullCoil returns the coil binary installed beside this one when err is a version this binary
+// could not resolve only because it is the lean coil-shim and the name is a PEP 440 range; "".
+func fullCoil(err error) string {
+	var ni *NotInstalledError
+	if rangesInThisBinary || !errors.As(err, &ni) || !isRangeName(ni.Request.Name) {
+		return ""
+	}
+	self, e := os.Executable()
+	if e != nil {
+		return ""
+	}
+	if real, e := filepath.EvalSymlinks(self); e == nil {
+		self = real
+	}
+	name := "coil"
+	if strings.EqualFold(filepath.Ext(self), ".exe") {
+		name += ".exe"
+	}
+	full := filepath.Join(filepath.Dir(self), name)
+	if st, e := os.Stat(full); e != nil || !st.Mode().IsRegular() || full == self {
+		return ""
+	}
+	return full
+}
+
+// isRangeName reports a PEP 440 range, bare or after an implementation (">=3.11", "cpython>=3.11").
+func isRangeName(name string) bool {
+	n := strings.TrimPrefix(strings.TrimPrefix(strings.ToLower(name), "cpython"), "python")
+	n = strings.TrimPrefix(n, "@")
+	return n != "" && strings.ContainsAny(n[:1], "<>=!~")
 }
