@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/coilpy/coil/env/wheel"
 	"github.com/coilpy/coil/interp"
@@ -56,29 +57,47 @@ func seed(_ context.Context, root string, o Options, l Layout) error {
 	}
 	mm := i.MinorVersion()
 	bin := filepath.Join(root, filepath.FromSlash(l.Bin))
-	for _, pkg := range SeedPackages(i) {
+	pkgs := SeedPackages(i)
+	wheels := make([]wheel.Wheel, len(pkgs))
+	for k, pkg := range pkgs {
 		w, ok := byName[pkg]
 		if !ok {
 			return fmt.Errorf("seed: no %s wheel for Python %s in %s (on Debian: apt-get install python3-pip-whl python3-setuptools-whl python3-wheel-whl; or copy %s-*.whl into the first directory)",
 				pkg, mm, strings.Join(dirs, ", "), pkg)
 		}
-		scheme := wheel.Scheme{
-			Purelib: filepath.Join(root, filepath.FromSlash(l.Purelib)),
-			Platlib: filepath.Join(root, filepath.FromSlash(l.Platlib)),
-			Scripts: bin,
-			Headers: filepath.Join(root, "include", "site", "python"+mm, w.Name),
-			Data:    root,
-		}
-		inst, err := wheel.Install(w.Path, scheme, wheel.Options{
-			Interpreter:   filepath.Join(o.Dir, filepath.FromSlash(l.Bin), l.PythonExe),
-			Installer:     "coil",
-			CacheDir:      o.Seed.CacheDir,
-			PythonVersion: mm,
-		})
+		wheels[k] = w
+	}
+	// The wheels install into disjoint directories (each its own package and dist-info; the
+	// scripts have distinct names), so they are linked in concurrently: most of the time is
+	// the file system creating directories and links, which overlaps well.
+	results := make([]*wheel.Installed, len(wheels))
+	errs := make([]error, len(wheels))
+	var wg sync.WaitGroup
+	for k, w := range wheels {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			scheme := wheel.Scheme{
+				Purelib: filepath.Join(root, filepath.FromSlash(l.Purelib)),
+				Platlib: filepath.Join(root, filepath.FromSlash(l.Platlib)),
+				Scripts: bin,
+				Headers: filepath.Join(root, "include", "site", "python"+mm, w.Name),
+				Data:    root,
+			}
+			results[k], errs[k] = wheel.Install(w.Path, scheme, wheel.Options{
+				Interpreter:   filepath.Join(o.Dir, filepath.FromSlash(l.Bin), l.PythonExe),
+				Installer:     "coil",
+				CacheDir:      o.Seed.CacheDir,
+				PythonVersion: mm,
+			})
+		}()
+	}
+	wg.Wait()
+	for k, err := range errs {
 		if err != nil {
-			return fmt.Errorf("seed %s from %s: %w", pkg, w.Path, err)
+			return fmt.Errorf("seed %s from %s: %w", pkgs[k], wheels[k].Path, err)
 		}
-		o.Seed.Installed = append(o.Seed.Installed, inst.Name+" "+inst.Version)
+		o.Seed.Installed = append(o.Seed.Installed, results[k].Name+" "+results[k].Version)
 	}
 	return nil
 }
