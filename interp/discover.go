@@ -20,6 +20,7 @@ type Source string
 const (
 	SourceCoil   Source = "coil"     // coil's own store
 	SourcePyenv  Source = "pyenv"    // $PYENV_ROOT/versions
+	SourceUV     Source = "uv"       // uv's interpreter store (read only)
 	SourcePath   Source = "path"     // a directory on PATH
 	SourceUser   Source = "path-arg" // a path the user passed
 	SourcePinned Source = "pinned"   // the version pinned for the directory (.python-version)
@@ -43,6 +44,7 @@ type Found struct {
 type Finder struct {
 	StoreDir  string // coil's interpreter store (Dirs.Pythons)
 	PyenvRoot string // pyenv's root; its versions/ are discovered, never written
+	UVDir     string // uv's interpreter store (read only), e.g. ~/.local/share/uv/python
 	PathEnv   string // the PATH to search
 	// SkipDirs are PATH entries to ignore: coil's and pyenv's shim directories, whose entries
 	// are not interpreters but dispatchers.
@@ -79,6 +81,9 @@ func (f *Finder) Candidates() []Candidate {
 		for _, c := range versionDirs(filepath.Join(f.PyenvRoot, "versions"), SourcePyenv) {
 			add(c)
 		}
+	}
+	for _, c := range versionDirs(f.UVDir, SourceUV) {
+		add(c)
 	}
 	skip := map[string]bool{}
 	for _, d := range f.SkipDirs {

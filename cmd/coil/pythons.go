@@ -15,6 +15,7 @@ func (a *app) finder() *interp.Finder {
 	return &interp.Finder{
 		StoreDir:  a.Dirs.Pythons(),
 		PyenvRoot: a.Dirs.PyenvRoot,
+		UVDir:     a.origins().UVDir,
 		PathEnv:   a.Getenv("PATH"),
 		SkipDirs:  []string{a.Dirs.Shims()},
 		Prober:    &interp.Prober{Dir: a.Dirs.ProbeCache()},
