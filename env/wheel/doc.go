@@ -16,11 +16,8 @@
 //	{distribution}-{version}(-{build})?-{python}-{abi}-{platform}.whl
 //
 // and each tag part may be a dot-separated set ("py2.py3"), see [ParseTag].
-// Versions compare by PEP 440 order restricted to what wheel names carry:
-// epoch, release segments compared numerically with trailing zeros ignored
-// (1.10 > 1.9, 1.0 == 1.0.0), then 1.0.dev1 < 1.0a1 < 1.0b1 < 1.0rc1 < 1.0 <
-// 1.0.post1 < 1.0.post1+local. The full PEP 440 implementation lives in
-// package resolver; this package needs only an order.
+// Versions compare in PEP 440 order (1.10 > 1.9, 1.0 == 1.0.0, 1.0.dev1 < 1.0a1
+// < 1.0rc1 < 1.0 < 1.0.post1 < 1.0.post1+local), by package resolver's parser.
 //
 // # Installing
 //

@@ -1,6 +1,7 @@
 package wheel
 
 import (
+	"cmp"
 	"encoding/json"
 	"math/rand"
 	"os"
@@ -106,7 +107,7 @@ func TestCompareVersions(t *testing.T) {
 	}
 	for _, a := range all {
 		for _, b := range all {
-			want := cmpInt(int64(a.group), int64(b.group))
+			want := cmp.Compare(a.group, b.group)
 			if got := compareVersions(a.v, b.v); got != want {
 				t.Errorf("compareVersions(%q, %q) = %d, want %d", a.v, b.v, got, want)
 			}
