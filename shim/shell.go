@@ -98,13 +98,19 @@ type posixShell struct{ name string }
 
 func (s posixShell) Name() string { return s.name }
 
-// Quote wraps s in single quotes, inside which bash and zsh take every byte literally (no $,
-// backtick, backslash, ! or newline processing); a single quote itself is closed, escaped and
-// reopened: 'it'\”s'.
+// Quote leaves a plain word as it is and quotes anything else with ShQuote.
 func (posixShell) Quote(s string) string {
 	if isPlainWord(s) {
 		return s
 	}
+	return ShQuote(s)
+}
+
+// ShQuote quotes s for POSIX sh, bash, zsh, ksh and dash: coil's one escaping function for
+// them (the activate scripts use it too). Inside single quotes every byte is literal (no $,
+// backtick, backslash, ! or newline processing), so the only character to handle is the single
+// quote itself, which closes the quote, is given as \' and reopens it.
+func ShQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
@@ -145,14 +151,19 @@ type fishShell struct{}
 
 func (fishShell) Name() string { return "fish" }
 
-// Quote wraps s in single quotes, inside which fish knows only two escapes: \\ and \'.
+// Quote leaves a plain word as it is and quotes anything else with FishQuote.
 func (fishShell) Quote(s string) string {
 	if isPlainWord(s) {
 		return s
 	}
-	s = strings.ReplaceAll(s, `\`, `\\`)
-	s = strings.ReplaceAll(s, `'`, `\'`)
-	return "'" + s + "'"
+	return FishQuote(s)
+}
+
+// FishQuote quotes s for fish, coil's one escaping function for it (the activate scripts use it
+// too). In fish single quotes only \\ and \' are escapes, and a backslash before anything else is
+// literal; doubling every backslash keeps the rule simple and exact.
+func FishQuote(s string) string {
+	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(s) + "'"
 }
 
 func (f fishShell) SetEnv(name, value string) string {

@@ -22,6 +22,7 @@ import (
 	"bytes"
 	"embed"
 	"fmt"
+	"github.com/coilpy/coil/shim"
 	"os"
 	"path/filepath"
 	"strings"
@@ -237,28 +238,28 @@ func isAbs(p string, windows bool) bool {
 func (v values) display() string { return "(" + v.Prompt + ") " }
 
 func shView(v values) (any, error) {
-	bin := shQuote(v.BinDir)
+	bin := shim.ShQuote(v.BinDir)
 	if v.Windows {
-		bin = `"$VIRTUAL_ENV/"` + shQuote(v.binRel)
+		bin = `"$VIRTUAL_ENV/"` + shim.ShQuote(v.binRel)
 	}
 	return map[string]any{
-		"EnvDir":  shQuote(v.EnvDir),
+		"EnvDir":  shim.ShQuote(v.EnvDir),
 		"BinDir":  bin,
-		"Prompt":  shQuote(v.Prompt),
+		"Prompt":  shim.ShQuote(v.Prompt),
 		"PS1":     shPS1(v.display(), "    "),
 		"Windows": v.Windows,
 	}, nil
 }
 
 func fishView(v values) (any, error) {
-	bin := fishQuote(v.BinDir)
+	bin := shim.FishQuote(v.BinDir)
 	if v.Windows {
-		bin = `"$VIRTUAL_ENV/"` + fishQuote(v.binRel)
+		bin = `"$VIRTUAL_ENV/"` + shim.FishQuote(v.binRel)
 	}
 	return map[string]any{
-		"EnvDir":  fishQuote(v.EnvDir),
+		"EnvDir":  shim.FishQuote(v.EnvDir),
 		"BinDir":  bin,
-		"Prompt":  fishQuote(v.Prompt),
+		"Prompt":  shim.FishQuote(v.Prompt),
 		"Windows": v.Windows,
 	}, nil
 }

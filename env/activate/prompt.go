@@ -1,6 +1,7 @@
 package activate
 
 import (
+	"github.com/coilpy/coil/shim"
 	"strings"
 )
 
@@ -171,7 +172,7 @@ func shPS1(display, indent string) string {
 // test whose two branches come out the same.
 func shOptionTree(d shDialect, display string, on []bool, indent string) string {
 	if len(on) == len(d.options) {
-		return indent + "PS1=" + shQuote(d.escape(display, on)) + "\"$PS1\"\n"
+		return indent + "PS1=" + shim.ShQuote(d.escape(display, on)) + "\"$PS1\"\n"
 	}
 	with := func(v bool) []bool { return append(append([]bool(nil), on...), v) }
 	yes := shOptionTree(d, display, with(true), indent+"    ")

@@ -12,19 +12,7 @@ import (
 // exact bytes of its argument. Callers have already rejected NUL bytes and invalid UTF-8 (see
 // check in activate.go), which no shell variable, PowerShell string or nushell string can hold.
 
-// shQuote quotes s for POSIX sh, bash, zsh, ksh and dash. Inside single quotes nothing is special
-// (not $, `, \, ! or a newline), so the only character to handle is the single quote itself,
-// which closes the quote, is given as \' and reopens it.
-func shQuote(s string) string {
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-}
-
-// fishQuote quotes s for fish. In fish single quotes, \ escapes only ' and \ and is literal
-// before anything else; doubling every backslash keeps the rule simple and exact.
-func fishQuote(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, `'`, `\'`)
-	return "'" + r.Replace(s) + "'"
-}
+// POSIX sh and fish quoting is shim.ShQuote and shim.FishQuote, shared with `coil init`.
 
 // cshQuote quotes s for csh and tcsh, whose rules differ from sh in two ways. History
 // substitution runs before quotes are parsed, even in sourced files, so a bare ! aborts the whole

@@ -2,6 +2,7 @@ package activate
 
 import (
 	"bytes"
+	"github.com/coilpy/coil/shim"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,12 +16,12 @@ func TestQuoteExamples(t *testing.T) {
 		in    string
 		want  string
 	}{
-		{"sh empty", shQuote, "", `''`},
-		{"sh quote", shQuote, "a'b", `'a'\''b'`},
-		{"sh specials stay", shQuote, "$HOME `x` \\ ! \n", "'$HOME `x` \\ ! \n'"},
-		{"fish empty", fishQuote, "", `''`},
-		{"fish quote and backslash", fishQuote, `a'b\c`, `'a\'b\\c'`},
-		{"fish specials stay", fishQuote, "$HOME (x) *", `'$HOME (x) *'`},
+		{"sh empty", shim.ShQuote, "", `''`},
+		{"sh quote", shim.ShQuote, "a'b", `'a'\''b'`},
+		{"sh specials stay", shim.ShQuote, "$HOME `x` \\ ! \n", "'$HOME `x` \\ ! \n'"},
+		{"fish empty", shim.FishQuote, "", `''`},
+		{"fish quote and backslash", shim.FishQuote, `a'b\c`, `'a\'b\\c'`},
+		{"fish specials stay", shim.FishQuote, "$HOME (x) *", `'$HOME (x) *'`},
 		{"csh empty", cshQuote, "", `''`},
 		{"csh quote", cshQuote, "a'b", `'a'\''b'`},
 		{"csh bang", cshQuote, "a!b", `'a\!b'`},
@@ -118,14 +119,14 @@ func TestShQuoteInRealShells(t *testing.T) {
 				}
 			}
 			path := need(t, shell)
-			roundTrip(t, []string{path}, printfScript(shQuote), cleanEnv(t.TempDir(), "/usr/bin:/bin"))
+			roundTrip(t, []string{path}, printfScript(shim.ShQuote), cleanEnv(t.TempDir(), "/usr/bin:/bin"))
 		})
 	}
 }
 
 func TestFishQuoteInFish(t *testing.T) {
 	fish := need(t, "fish")
-	roundTrip(t, []string{fish, "--no-config"}, printfScript(fishQuote), cleanEnv(t.TempDir(), "/usr/bin:/bin"))
+	roundTrip(t, []string{fish, "--no-config"}, printfScript(shim.FishQuote), cleanEnv(t.TempDir(), "/usr/bin:/bin"))
 }
 
 func TestCshQuoteInTcsh(t *testing.T) {
