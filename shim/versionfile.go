@@ -104,9 +104,13 @@ func ParseVersionFile(path string, data []byte) (reqs []Request, warnings []erro
 // FindVersionFile returns the .python-version of dir or its nearest parent, or "" when there is
 // none up to the root. Like pyenv it takes the first regular file (or link to one) by that name;
 // a directory of that name is passed over.
-func FindVersionFile(dir string) string {
+func FindVersionFile(dir string) string { return FindUp(dir, VersionFileName) }
+
+// FindUp returns dir/name or the same name in the nearest parent, the first that is a regular
+// file (or a link to one); "" when there is none up to the root.
+func FindUp(dir, name string) string {
 	for d := filepath.Clean(dir); ; {
-		p := filepath.Join(d, VersionFileName)
+		p := filepath.Join(d, name)
 		if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() {
 			return p
 		}

@@ -1,13 +1,13 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/coilpy/coil/shim"
 	"io"
 	"os"
 	"path/filepath"
@@ -239,16 +239,25 @@ func (a *app) ciVersions(args []string) ([]string, string, error) {
 	if len(args) > 0 {
 		return args, "arguments", nil
 	}
-	if p := findUp(a.Cwd, ".python-version"); p != "" {
-		vs, err := readPythonVersionFile(p)
+	if p := shim.FindVersionFile(a.Cwd); p != "" {
+		reqs, warnings, err := shim.ReadVersionFile(p)
 		if err != nil {
 			return nil, "", err
+		}
+		for _, w := range warnings {
+			a.IO.Warn("%v", w)
+		}
+		var vs []string
+		for _, r := range reqs {
+			if r.Name != "system" {
+				vs = append(vs, r.Name)
+			}
 		}
 		if len(vs) > 0 {
 			return vs, p, nil
 		}
 	}
-	if p := findUp(a.Cwd, "pyproject.toml"); p != "" {
+	if p := shim.FindUp(a.Cwd, "pyproject.toml"); p != "" {
 		pp, _, err := readPyproject(p)
 		if err != nil {
 			return nil, "", err
@@ -258,26 +267,6 @@ func (a *app) ciVersions(args []string) ([]string, string, error) {
 		}
 	}
 	return nil, "", usageErrorf("coil ci setup: no Python version: pass one (coil ci setup 3.12), or add .python-version or requires-python in pyproject.toml")
-}
-
-// readPythonVersionFile reads pyenv's .python-version: one version per line, '#' comments.
-func readPythonVersionFile(p string) ([]string, error) {
-	f, err := os.Open(p)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	var out []string
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		line, _, _ := strings.Cut(sc.Text(), "#")
-		for _, field := range strings.Fields(line) {
-			if field != "system" {
-				out = append(out, field)
-			}
-		}
-	}
-	return out, sc.Err()
 }
 
 // ciLinks makes a directory of links, python, python3 and pythonX.Y (pypy3 for PyPy), to the

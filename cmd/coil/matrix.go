@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/coilpy/coil/shim"
 	"io"
 	"os"
 	"os/exec"
@@ -305,7 +306,7 @@ func (a *app) matrixVersions(ctx context.Context, flags []string) ([]string, str
 	if len(out) > 0 {
 		return out, "--python", nil
 	}
-	path := findUp(a.Cwd, "pyproject.toml")
+	path := shim.FindUp(a.Cwd, "pyproject.toml")
 	if path == "" {
 		return nil, "", usageErrorf("coil matrix: no versions: pass --python 3.11,3.12, or run it in a project whose pyproject.toml sets requires-python")
 	}

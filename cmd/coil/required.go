@@ -43,21 +43,6 @@ func readPyproject(path string) (*pyproject, toml.MetaData, error) {
 	return &p, md, nil
 }
 
-// findUp returns the first existing dir/name walking up from dir, or "".
-func findUp(dir, name string) string {
-	for d := dir; ; {
-		p := filepath.Join(d, name)
-		if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() {
-			return p
-		}
-		parent := filepath.Dir(d)
-		if parent == d {
-			return ""
-		}
-		d = parent
-	}
-}
-
 // requiredVersion is a required-version setting and where it was found.
 type requiredVersion struct {
 	Range string
