@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 )
 
 // Resolved is one request and the version it names.
@@ -38,15 +39,9 @@ func (e *NotInstalledError) Error() string {
 // that nothing provides is a *NotInstalledError.
 func (l Layout) Resolve(sel *Selection) ([]Resolved, error) {
 	out := make([]Resolved, 0, len(sel.Requests))
-	var listing []Installed
-	listed := false
+	list := sync.OnceValue(l.List)
 	for _, r := range sel.Requests {
-		i, ok := l.ResolveName(r.Name, func() []Installed {
-			if !listed {
-				listing, listed = l.List(), true
-			}
-			return listing
-		})
+		i, ok := l.ResolveName(r.Name, list)
 		if !ok {
 			return out, &NotInstalledError{Request: r}
 		}

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/coilpy/coil/shim"
 )
@@ -81,14 +82,8 @@ func (a *app) activeVersions() (*shim.Selection, error) {
 // checkVersionNames refuses unsafe names (exit 2) and, unless force, names nothing provides.
 func (a *app) checkVersionNames(names []string, force bool) ([]shim.Installed, error) {
 	l := a.layout()
-	var listing []shim.Installed
-	listed := false
-	list := func() []shim.Installed {
-		if !listed {
-			listing, listed = l.List(), true
-		}
-		return listing
-	}
+	// List the version directories once, and only if a name is not an exact one.
+	list := sync.OnceValue(l.List)
 	out := make([]shim.Installed, 0, len(names))
 	for _, n := range names {
 		if err := shim.ValidateName(n); err != nil {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"sync"
 
 	"github.com/coilpy/coil/shim"
 	"github.com/spf13/cobra"
@@ -69,14 +70,8 @@ func versionRun(o *versionOptions) error {
 		}
 	}
 	l := a.layout()
-	var listing []shim.Installed
-	listed := false
-	list := func() []shim.Installed {
-		if !listed {
-			listing, listed = l.List(), true
-		}
-		return listing
-	}
+	// List the version directories once, and only if a name is not an exact one.
+	list := sync.OnceValue(l.List)
 	var missing []error
 	for _, r := range sel.Requests {
 		e := versionEntryJSON{Request: r.Name, File: r.File, Line: r.Line}

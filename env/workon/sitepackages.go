@@ -129,7 +129,10 @@ func editPathFile(e *env.Env, edit func([]string) []string) error {
 		lines = []string{pthHead, pthTail}
 	}
 	lines = edit(lines)
-	return writeAtomic(p, []byte(strings.Join(lines, "\n")+"\n"), 0o644)
+	if err := env.WriteFileAtomic(p, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
+		return fmt.Errorf("write %s: %w", p, err)
+	}
+	return nil
 }
 
 // ToggleSystemSitePackages flips include-system-site-packages in the environment's pyvenv.cfg
@@ -161,32 +164,8 @@ func ToggleSystemSitePackages(e *env.Env) (enabled bool, err error) {
 		}
 		out = append(out, "include-system-site-packages = "+value+"\n"...)
 	}
-	if err := writeAtomic(p, out, 0o644); err != nil {
-		return false, err
+	if err := env.WriteFileAtomic(p, out, 0o644); err != nil {
+		return false, fmt.Errorf("write %s: %w", p, err)
 	}
 	return enabled, nil
-}
-
-// writeAtomic replaces a file through a temporary file and a rename.
-func writeAtomic(path string, data []byte, perm fs.FileMode) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	tmp := f.Name()
-	_, werr := f.Write(data)
-	if cerr := f.Close(); werr == nil {
-		werr = cerr
-	}
-	if werr == nil {
-		werr = os.Chmod(tmp, perm)
-	}
-	if werr == nil {
-		werr = os.Rename(tmp, path)
-	}
-	if werr != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("write %s: %w", path, werr)
-	}
-	return nil
 }
