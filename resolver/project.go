@@ -121,10 +121,10 @@ func ReadProject(dir string, opts *ReadOptions) (*Project, error) {
 	}
 	st, err := os.Stat(dir)
 	if err != nil {
-		return nil, fmt.Errorf("read project: %w", err)
+		return nil, fmt.Errorf("read project %s: %w (pass the directory of a project)", dir, errors.Unwrap(err))
 	}
 	if !st.IsDir() {
-		return nil, fmt.Errorf("read project %s: not a directory", dir)
+		return nil, fmt.Errorf("read project %s: not a directory (pass the directory that holds pyproject.toml or requirements.txt)", dir)
 	}
 	p := &Project{Dir: dir}
 	var errs []error
