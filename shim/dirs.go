@@ -2,7 +2,7 @@ package shim
 
 import (
 	"errors"
-	"os"
+	"os/user"
 	"path/filepath"
 	"runtime"
 )
@@ -57,8 +57,10 @@ func (d Dirs) Layout() Layout {
 	}
 }
 
-// ErrNoHome is returned when neither HOME (USERPROFILE on Windows) nor COIL_HOME is set.
-var ErrNoHome = errors.New("find the home directory: set HOME or COIL_HOME")
+// ErrNoHome is returned when no home directory can be found: HOME (USERPROFILE on Windows) is
+// unset or empty and the user database has no entry for this user (a container running under an
+// arbitrary uid).
+var ErrNoHome = errors.New("find the home directory: HOME is not set and the user database has no home for this user; set HOME or COIL_HOME")
 
 // DirsFromEnv computes the directory model from an environment. It never touches the disk.
 func DirsFromEnv(getenv func(string) string) (Dirs, error) {
@@ -67,11 +69,13 @@ func DirsFromEnv(getenv func(string) string) (Dirs, error) {
 		home = getenv("USERPROFILE")
 	}
 	if home == "" {
-		h, err := os.UserHomeDir()
-		if err != nil {
+		// Cron jobs, service accounts and test suites that clear HOME still have a home in the
+		// user database; virtualenvwrapper works there too, so coil must.
+		if u, err := user.Current(); err == nil && u.HomeDir != "" {
+			home = u.HomeDir
+		} else if getenv("COIL_HOME") == "" {
 			return Dirs{}, ErrNoHome
 		}
-		home = h
 	}
 	abs := func(p string) string {
 		if p == "" || filepath.IsAbs(p) {
