@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"strings"
 	"sync"
 )
@@ -19,8 +18,11 @@ type Shell interface {
 	// SetEnv and UnsetEnv are statements that export or remove a variable.
 	SetEnv(name, value string) string
 	UnsetEnv(name string) string
-	// SetPath is a statement that makes PATH exactly dirs.
-	SetPath(dirs []string) string
+	// PrependPath is code that puts dir first on the PATH the shell has when the code runs,
+	// exactly once: an earlier copy of dir is removed, nothing else changes. The PATH of the
+	// moment is never written into the text, so a saved or lazily loaded copy of `coil init`
+	// keeps what was added to PATH since it was generated.
+	PrependPath(dir string) string
 	// Function defines the shell function `coil`: for the subcommands in eval it runs
 	// `self <sub> --emit=<shell> <args>` and evaluates the output in the current shell (so
 	// `coil shell 3.12` can set a variable there); anything else runs self with the arguments.
@@ -57,7 +59,6 @@ var ErrBadShell = fmt.Errorf("unsupported shell")
 type InitOptions struct {
 	Self     string // the absolute path of the coil binary (os.Executable)
 	ShimsDir string
-	Path     string // the PATH the shell has now, from coil's environment
 	// Eval lists the subcommands whose output the `coil` function evaluates: "shell" now, the
 	// environment commands later.
 	Eval []string
@@ -76,19 +77,13 @@ func InitScript(sh Shell, o InitOptions) (string, error) {
 			return "", fmt.Errorf("init: %q is not a subcommand name", c)
 		}
 	}
-	dirs := []string{o.ShimsDir}
-	for _, d := range filepath.SplitList(o.Path) {
-		if d != "" && filepath.Clean(d) != filepath.Clean(o.ShimsDir) && !slices.Contains(dirs, d) {
-			dirs = append(dirs, d)
-		}
-	}
 	var b strings.Builder
 	if sh.Name() == "fish" {
 		b.WriteString("# coil shell integration for fish: add  coil init fish | source  to ~/.config/fish/config.fish\n")
 	} else {
 		fmt.Fprintf(&b, "# coil shell integration for %s: add  eval \"$(coil init %s)\"  to ~/.%src\n", sh.Name(), sh.Name(), sh.Name())
 	}
-	b.WriteString(sh.SetPath(dirs))
+	b.WriteString(sh.PrependPath(filepath.Clean(o.ShimsDir)))
 	b.WriteString(sh.Function(o.Self, o.Eval))
 	return b.String(), nil
 }
@@ -120,8 +115,14 @@ func (s posixShell) SetEnv(name, value string) string {
 
 func (posixShell) UnsetEnv(name string) string { return "unset " + name + "\n" }
 
-func (s posixShell) SetPath(dirs []string) string {
-	return s.SetEnv("PATH", strings.Join(dirs, ":"))
+func (s posixShell) PrependPath(dir string) string {
+	// The quoted expansions inside the patterns match the directory literally, whatever it holds.
+	return "__coil_d=" + ShQuote(dir) + "\n" +
+		`__coil_p=":${PATH-}:"` + "\n" +
+		`while [[ $__coil_p == *":$__coil_d:"* ]]; do __coil_p="${__coil_p/":$__coil_d:"/:}"; done` + "\n" +
+		`__coil_p="${__coil_p#:}"; __coil_p="${__coil_p%:}"` + "\n" +
+		`export PATH="$__coil_d${__coil_p:+:$__coil_p}"` + "\n" +
+		"unset __coil_d __coil_p\n"
 }
 
 func (s posixShell) Function(self string, eval []string) string {
@@ -172,12 +173,12 @@ func (f fishShell) SetEnv(name, value string) string {
 
 func (fishShell) UnsetEnv(name string) string { return "set -e " + name + "\n" }
 
-func (f fishShell) SetPath(dirs []string) string {
-	q := make([]string, len(dirs))
-	for k, d := range dirs {
-		q[k] = f.Quote(d)
-	}
-	return "set -gx PATH " + strings.Join(q, " ") + "\n"
+func (f fishShell) PrependPath(dir string) string {
+	return "set -l __coil_path " + f.Quote(dir) + "\n" +
+		"for __coil_d in $PATH\n" +
+		"    test \"$__coil_d\" = " + f.Quote(dir) + "; or set -a __coil_path $__coil_d\n" +
+		"end\n" +
+		"set -gx PATH $__coil_path\n"
 }
 
 func (f fishShell) Function(self string, eval []string) string {

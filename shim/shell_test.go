@@ -63,7 +63,8 @@ func TestQuote(t *testing.T) {
 
 // TestInitScript evaluates `coil init` output in each real shell, with the coil binary and the
 // shims directory under paths full of quotes, spaces and dollars: the shims directory ends up
-// first on PATH exactly once, `coil shell` sets and unsets COIL_VERSION in that shell, a
+// first on PATH exactly once (also when the saved script is sourced again after PATH grew, and
+// without undoing that growth), `coil shell` sets and unsets COIL_VERSION in that shell, a
 // failing `coil shell` changes nothing and keeps its status, and other commands pass their
 // arguments through untouched.
 func TestInitScript(t *testing.T) {
@@ -78,7 +79,7 @@ func TestInitScript(t *testing.T) {
 			must(t, os.Symlink(testBinary(t), self))
 			shims := filepath.Join(weird, "shims")
 			oldPath := "/usr/bin:" + shims + ":/bin"
-			text, err := InitScript(sh, InitOptions{Self: self, ShimsDir: shims, Path: oldPath, Eval: []string{"shell"}})
+			text, err := InitScript(sh, InitOptions{Self: self, ShimsDir: shims, Eval: []string{"shell"}})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -88,6 +89,8 @@ func TestInitScript(t *testing.T) {
 			var script string
 			if name == "fish" {
 				script = `source ` + sh.Quote(initFile) + `
+set -gx PATH $PATH /added/later
+source ` + sh.Quote(initFile) + `
 printf 'path=%s\n' (string join : $PATH)
 coil shell 3.12 'pypy3.10'
 printf 'version=%s\n' $COIL_VERSION
@@ -99,6 +102,8 @@ coil args 'a b' '$x' '' "it's"
 `
 			} else {
 				script = `eval "$(cat ` + sh.Quote(initFile) + `)"
+PATH="$PATH:/added/later"
+. ` + sh.Quote(initFile) + `
 printf 'path=%s\n' "$PATH"
 coil shell 3.12 'pypy3.10'
 printf 'version=%s\n' "$COIL_VERSION"
@@ -110,12 +115,14 @@ coil args 'a b' '$x' '' "it's"
 `
 			}
 			cmd := exec.Command(bin, "-c", script)
-			cmd.Env = []string{"HOME=" + root, "PATH=" + oldPath}
+			// fish decodes the environment with the locale's charset: in the C locale the é of
+			// PATH would not compare equal to the é of the script (a UTF-8 user has no such issue).
+			cmd.Env = []string{"HOME=" + root, "PATH=" + oldPath, "LC_ALL=C.UTF-8"}
 			out, err := cmd.CombinedOutput()
 			if err != nil {
 				t.Fatalf("%v\n%s\ninit:\n%s", err, out, text)
 			}
-			want := "path=" + shims + ":/usr/bin:/bin\n" +
+			want := "path=" + shims + ":/usr/bin:/bin:/added/later\n" +
 				"version=3.12:pypy3.10\n" +
 				"fail=3 set=no\n" +
 				"unset=yes\n" +

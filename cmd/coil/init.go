@@ -47,7 +47,6 @@ coil workon --help) and tab completion. Without a shell name, the one in $SHELL 
 			text, err := shim.InitScript(sh, shim.InitOptions{
 				Self:     self,
 				ShimsDir: filepath.Clean(a.Dirs.Shims()),
-				Path:     a.Getenv("PATH"),
 				Eval:     initEvalCommands(),
 			})
 			if err != nil {
