@@ -117,7 +117,7 @@ func (posixShell) UnsetEnv(name string) string { return "unset " + name + "\n" }
 
 func (s posixShell) PrependPath(dir string) string {
 	// The quoted expansions inside the patterns match the directory literally, whatever it holds.
-	return "__coil_d=" + ShQuote(dir) + "\n" +
+	return "__coil_d=" + s.Quote(dir) + "\n" +
 		`__coil_p=":${PATH-}:"` + "\n" +
 		`while [[ $__coil_p == *":$__coil_d:"* ]]; do __coil_p="${__coil_p/":$__coil_d:"/:}"; done` + "\n" +
 		`__coil_p="${__coil_p#:}"; __coil_p="${__coil_p%:}"` + "\n" +
