@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 
@@ -18,6 +19,8 @@ type SeedOptions struct {
 	WheelDirs []string
 	// CacheDir keeps unpacked wheels shared by every environment (safe under concurrency).
 	CacheDir string
+	// Skip leaves these of SeedPackages out (virtualenv's --no-setuptools, --no-wheel).
+	Skip []string
 	// Installed is filled with "pip 24.0"-style names of what was seeded.
 	Installed []string
 }
@@ -57,7 +60,7 @@ func seed(_ context.Context, root string, o Options, l Layout) error {
 	}
 	mm := i.MinorVersion()
 	bin := filepath.Join(root, filepath.FromSlash(l.Bin))
-	pkgs := SeedPackages(i)
+	pkgs := slices.DeleteFunc(SeedPackages(i), func(p string) bool { return slices.Contains(o.Seed.Skip, p) })
 	wheels := make([]wheel.Wheel, len(pkgs))
 	for k, pkg := range pkgs {
 		w, ok := byName[pkg]

@@ -36,7 +36,7 @@ type envCreateOptions struct {
 	app        *app
 	Name       string
 	Python     string
-	Seed       bool
+	Pip        pipFlags
 	SystemSite bool
 	Project    string
 	JSON       bool
@@ -47,7 +47,7 @@ func newCmdEnvCreate(a *app, runF func(*envCreateOptions) error) *cobra.Command 
 	cmd := &cobra.Command{
 		Use:     "create <name> [flags]",
 		Short:   "Create a named environment",
-		Example: "  coil env create web --python 3.12 --seed",
+		Example: "  coil env create web --python 3.12",
 		Args:    cobraArgs(cobra.ExactArgs(1)),
 		RunE: func(c *cobra.Command, args []string) error {
 			o.Name = args[0]
@@ -59,7 +59,7 @@ func newCmdEnvCreate(a *app, runF func(*envCreateOptions) error) *cobra.Command 
 	}
 	f := cmd.Flags()
 	f.StringVarP(&o.Python, "python", "p", "", "the interpreter: a version, a range or a path")
-	f.BoolVar(&o.Seed, "seed", false, "install pip offline")
+	o.Pip.add(f)
 	f.BoolVar(&o.SystemSite, "system-site-packages", false, "let the environment see the base interpreter's packages")
 	f.StringVarP(&o.Project, "project", "a", "", "associate a project directory (virtualenvwrapper's .project)")
 	f.BoolVar(&o.JSON, "json", false, "print the result as JSON")
@@ -80,7 +80,7 @@ func envCreateRun(ctx context.Context, o *envCreateOptions) error {
 	if err != nil {
 		return err
 	}
-	e, seeded, err := a.createEnv(ctx, env.Options{Dir: dir, Interp: found.Info, SystemSitePackages: o.SystemSite, Prompt: o.Name}, o.Seed)
+	e, seeded, err := a.createEnvPip(ctx, env.Options{Dir: dir, Interp: found.Info, SystemSitePackages: o.SystemSite, Prompt: o.Name}, &o.Pip)
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"strings"
 
 	"github.com/coilpy/coil/env"
 	"github.com/coilpy/coil/interp"
@@ -33,7 +34,14 @@ func (a *app) findPython(ctx context.Context, req string) (*interp.Found, error)
 	}
 	r, err := interp.ParseRequest(req)
 	if err != nil {
-		return nil, err
+		// virtualenv (and so mkvirtualenv -p) also takes a command name: python, python3-dbg.
+		p, lerr := lookPath(req, a.Environ)
+		if lerr != nil || strings.ContainsRune(req, filepath.Separator) {
+			return nil, err
+		}
+		if r, err = interp.ParseRequest(p); err != nil {
+			return nil, err
+		}
 	}
 	if r.IsPath() && !filepath.IsAbs(r.Path) && r.Path[0] != '~' {
 		r.Path = filepath.Join(a.Cwd, r.Path)

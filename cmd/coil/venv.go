@@ -16,7 +16,7 @@ type venvOptions struct {
 	app        *app
 	Dir        string
 	Python     string
-	Seed       bool
+	Pip        pipFlags
 	SystemSite bool
 	Prompt     string
 	Clear      bool
@@ -36,10 +36,10 @@ func newCmdVenv(a *app, runF func(*venvOptions) error) *cobra.Command {
 The environment gets the PEP 405 layout: pyvenv.cfg, bin/python and its aliases, the interpreter's
 own site-packages path, and activate scripts for bash/zsh/sh, fish, csh/tcsh, nushell and
 PowerShell. It is built beside <dir> and renamed into place, so an interrupted run leaves nothing
-half-made. With --seed, pip (and setuptools and wheel before Python 3.12) is installed offline from
-wheels already on the machine.`,
+half-made. pip (and setuptools and wheel before Python 3.12) is installed offline from wheels
+already on the machine, hard-linked from coil's cache; --without-pip leaves it out.`,
 		Example: `  coil venv
-  coil venv --python 3.12 --seed
+  coil venv --python 3.12 --without-pip
   coil venv ~/envs/tools --python pypy3 --prompt tools
   coil venv --upgrade .venv         # repoint at the newest patch release of its Python`,
 		Args: cobraArgs(cobra.MaximumNArgs(1)),
@@ -60,7 +60,7 @@ wheels already on the machine.`,
 	}
 	f := cmd.Flags()
 	f.StringVarP(&o.Python, "python", "p", "", "the interpreter: a version (3.12, pypy3.10, 3.13t), a range (>=3.10,<3.13) or a path")
-	f.BoolVar(&o.Seed, "seed", false, "install pip (and setuptools, wheel before 3.12) offline")
+	o.Pip.add(f)
 	f.BoolVar(&o.SystemSite, "system-site-packages", false, "let the environment see the base interpreter's packages")
 	f.StringVar(&o.Prompt, "prompt", "", "the prompt prefix (default: the directory name; '.' for the current directory's name)")
 	f.BoolVar(&o.Clear, "clear", false, "replace an existing environment at <dir>")
@@ -90,14 +90,14 @@ func venvRun(ctx context.Context, o *venvOptions) error {
 	if err != nil {
 		return err
 	}
-	e, seeded, err := a.createEnv(ctx, env.Options{
+	e, seeded, err := a.createEnvPip(ctx, env.Options{
 		Dir:                dir,
 		Interp:             found.Info,
 		SystemSitePackages: o.SystemSite,
 		Prompt:             o.Prompt,
 		Clear:              o.Clear,
 		Copies:             o.Copies,
-	}, o.Seed)
+	}, &o.Pip)
 	if err != nil {
 		return err
 	}
@@ -107,11 +107,14 @@ func venvRun(ctx context.Context, o *venvOptions) error {
 // createEnv makes an environment with coil's defaults filled in (the command line recorded in
 // pyvenv.cfg, the seed wheel sources).
 func (a *app) createEnv(ctx context.Context, opts env.Options, seed bool) (*env.Env, []string, error) {
+	return a.createEnvPip(ctx, opts, &pipFlags{WithoutPip: !seed})
+}
+
+// createEnvPip is createEnv with the user's choice of seed packages.
+func (a *app) createEnvPip(ctx context.Context, opts env.Options, pip *pipFlags) (*env.Env, []string, error) {
 	opts.CoilVersion = version
 	opts.Command = commandLine(a)
-	if seed {
-		opts.Seed = a.seedOptions(opts.Interp)
-	}
+	opts.Seed = a.pipSeed(pip, opts.Interp)
 	a.IO.Verbosef("Using %s %s at %s", implName(opts.Interp), opts.Interp.Version, opts.Interp.Path)
 	e, err := env.Create(ctx, opts)
 	if err != nil {

@@ -254,6 +254,10 @@ func newCmdWrapper(a *app) *cobra.Command {
 		newCmdToggleglobalsitepackages(a),
 		newCmdWipeenv(a),
 		newCmdSetvirtualenvproject(a),
+		newCmdRunHook(a),
+		newCmdExpandPath(a),
+		newCmdAbsPath(a),
+		newCmdSitePackagesDir(a),
 	)
 	return cmd
 }
@@ -265,7 +269,10 @@ type mkOptions struct {
 	Requirements []string
 	Packages     []string
 	SystemSite   bool
-	Seed         bool
+	Pip          pipFlags
+	Prompt       string
+	Copies       bool
+	ignored      bool
 	Emit         string
 }
 
@@ -275,10 +282,21 @@ func addMkFlags(cmd *cobra.Command, o *mkOptions, project bool) {
 	if project {
 		f.StringVarP(&o.Project, "project", "a", "", "associate this project directory")
 	}
-	f.StringArrayVarP(&o.Requirements, "requirements", "r", nil, "install a requirements file with pip (implies --seed)")
-	f.StringArrayVarP(&o.Packages, "install", "i", nil, "install a package with pip (implies --seed; repeatable)")
+	f.StringArrayVarP(&o.Requirements, "requirements", "r", nil, "install a requirements file with pip")
+	f.StringArrayVarP(&o.Packages, "install", "i", nil, "install a package with pip (repeatable)")
 	f.BoolVar(&o.SystemSite, "system-site-packages", false, "let the environment see the base interpreter's packages")
-	f.BoolVar(&o.Seed, "seed", false, "install pip (virtualenvwrapper's default; coil's is a bare environment)")
+	o.Pip.add(f)
+	// virtualenv's options that VIRTUALENVWRAPPER_VIRTUALENV_ARGS often holds: the ones with a
+	// meaning here are applied, the ones about where seed wheels come from mean nothing (coil
+	// seeds from the machine, offline), and --no-site-packages is virtualenv's old default.
+	f.StringVar(&o.Prompt, "prompt", "", "the prompt prefix (default: the name)")
+	f.BoolVar(&o.Copies, "copies", false, "copy the interpreter instead of symlinking it")
+	f.BoolVar(&o.Copies, "always-copy", false, "the same as --copies")
+	for _, n := range []string{"symlinks", "no-site-packages", "no-download", "never-download", "download", "no-periodic-update"} {
+		f.BoolVar(&o.ignored, n, false, "accepted for virtualenv compatibility; no effect")
+		_ = f.MarkHidden(n)
+	}
+	_ = f.MarkHidden("always-copy")
 	addEmitFlag(cmd, &o.Emit)
 }
 
@@ -313,8 +331,14 @@ func (a *app) makeNamedEnv(ctx context.Context, cfg workon.Config, name string, 
 	if err != nil {
 		return workon.NewEnv{}, err
 	}
-	seed := o.Seed || len(reqs) > 0 || len(o.Packages) > 0
-	e, seeded, err := a.createEnv(ctx, env.Options{Dir: dir, Interp: found.Info, SystemSitePackages: o.SystemSite, Prompt: name}, seed)
+	if o.Pip.WithoutPip && (len(reqs) > 0 || len(o.Packages) > 0) {
+		return workon.NewEnv{}, usageErrorf("-r and -i install with the environment's pip: drop --without-pip")
+	}
+	prompt := name
+	if o.Prompt != "" {
+		prompt = o.Prompt
+	}
+	e, seeded, err := a.createEnvPip(ctx, env.Options{Dir: dir, Interp: found.Info, SystemSitePackages: o.SystemSite, Prompt: prompt, Copies: o.Copies}, &o.Pip)
 	if err != nil {
 		return workon.NewEnv{}, err
 	}

@@ -59,12 +59,23 @@ func Functions(sh Quoter, o FunctionsOptions) (string, error) {
 		return "", fmt.Errorf("workon functions: unsupported shell %q (supported: bash, fish, zsh)", sh.Name())
 	}
 	var b strings.Builder
-	err := functionTemplates().ExecuteTemplate(&b, name, struct {
-		FunctionsOptions
-		Shell string
-	}{FunctionsOptions{Self: sh.Quote(o.Self), Auto: o.Auto, Completion: o.Completion}, sh.Name()})
+	err := functionTemplates().ExecuteTemplate(&b, name, functionsData{FunctionsOptions{Self: sh.Quote(o.Self), Auto: o.Auto, Completion: o.Completion}, sh.Name()})
 	if err != nil {
 		return "", err
 	}
 	return b.String(), nil
+}
+
+type functionsData struct {
+	FunctionsOptions
+	Shell string
+}
+
+// Split expands a variable into words, as virtualenvwrapper expands VIRTUALENVWRAPPER_VIRTUALENV_ARGS:
+// zsh splits only when asked.
+func (d functionsData) Split(name string) string {
+	if d.Shell == "zsh" {
+		return "${=" + name + "-}"
+	}
+	return "${" + name + "-}"
 }
