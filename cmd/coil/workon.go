@@ -450,7 +450,6 @@ func newCmdCpvirtualenv(a *app) *cobra.Command {
 			if _, err := cfg.EnsureGlobalHooks(); err != nil {
 				a.IO.Warn("%v", err)
 			}
-			a.IO.Status("Copying %s as %s...", args[0], name)
 			e, err := env.Copy(src, dst)
 			if err != nil {
 				return err
@@ -622,12 +621,19 @@ func newCmdRmvirtualenv(a *app) *cobra.Command {
 			cfg := a.workonConfig()
 			code := exitOK
 			for _, name := range args {
-				a.IO.Status("Removing %s...", name)
+				// virtualenvwrapper's words, on its streams: scripts match them.
+				fmt.Fprintf(a.IO.Out, "Removing %s...\n", name)
 				warnings, err := cfg.Remove(c.Context(), name, workon.RemoveOptions{
 					VirtualEnv: a.Getenv("VIRTUAL_ENV"), Environ: a.Environ, Stdout: a.IO.Out, Stderr: a.IO.ErrOut,
 				})
 				for _, w := range warnings {
 					a.IO.Warn("%v", w)
+				}
+				var nf *workon.NotFoundError
+				if errors.As(err, &nf) {
+					// Nothing to remove is not a failure, as in virtualenvwrapper.
+					fmt.Fprintf(a.IO.ErrOut, "Did not find environment %s to remove.\n", filepath.Join(cfg.WorkonHome, name))
+					continue
 				}
 				if err != nil {
 					fmt.Fprintln(a.IO.ErrOut, errorLine(err))

@@ -129,11 +129,19 @@ function virtualenvwrapper_verify_resource {
     return 0
 }
 # coil creates and copies environments itself: an outside program is checked only when named.
+# They keep virtualenvwrapper's defaults for the scripts that run them.
+VIRTUALENVWRAPPER_VIRTUALENV="${VIRTUALENVWRAPPER_VIRTUALENV:-virtualenv}"
+VIRTUALENVWRAPPER_VIRTUALENV_CLONE="${VIRTUALENVWRAPPER_VIRTUALENV_CLONE:-virtualenv-clone}"
+function __coil_foreign {
+    [ -n "${1-}" ] && [ "${1##*/}" != "$2" ]
+}
 function virtualenvwrapper_verify_virtualenv {
-    [ -z "${VIRTUALENVWRAPPER_VIRTUALENV-}" ] || virtualenvwrapper_verify_resource "$VIRTUALENVWRAPPER_VIRTUALENV"
+    __coil_foreign "${VIRTUALENVWRAPPER_VIRTUALENV-}" virtualenv || return 0
+    virtualenvwrapper_verify_resource "$VIRTUALENVWRAPPER_VIRTUALENV"
 }
 function virtualenvwrapper_verify_virtualenv_clone {
-    [ -z "${VIRTUALENVWRAPPER_VIRTUALENV_CLONE-}" ] || virtualenvwrapper_verify_resource "$VIRTUALENVWRAPPER_VIRTUALENV_CLONE"
+    __coil_foreign "${VIRTUALENVWRAPPER_VIRTUALENV_CLONE-}" virtualenv-clone || return 0
+    virtualenvwrapper_verify_resource "$VIRTUALENVWRAPPER_VIRTUALENV_CLONE"
 }
 function virtualenvwrapper_verify_workon_environment {
     if [ ! -d "$WORKON_HOME/${1-}" ]; then
@@ -218,9 +226,6 @@ function workon {
 # mkvirtualenv and cpvirtualenv make environments natively; VIRTUALENVWRAPPER_VIRTUALENV (or
 # _CLONE) naming another program than virtualenv (virtualenv-clone) has that program make it, in
 # WORKON_HOME, as virtualenvwrapper does, and coil does the rest.
-function __coil_foreign {
-    [ -n "${1-}" ] && [ "${1##*/}" != "$2" ]
-}
 function mkvirtualenv {
     virtualenvwrapper_verify_workon_home || return 1
     virtualenvwrapper_verify_virtualenv || return 1
@@ -274,21 +279,15 @@ function mktmpenv {
 function cpvirtualenv {
     virtualenvwrapper_verify_workon_home || return 1
     virtualenvwrapper_verify_virtualenv_clone || return 1
+    local __coil_src __coil_name __coil_dst
     if [ -z "${1-}" ]; then
         printf '%s\n' "Please provide a valid virtualenv to copy."
         return 1
     fi
-    if __coil_foreign "${VIRTUALENVWRAPPER_VIRTUALENV_CLONE-}" virtualenv-clone; then
-        __coil_cpvirtualenv_with "$@"
-        return
-    fi
-    __coil_eval wrapper cpvirtualenv --emit={{.Shell}} "$@"
-}
-function __coil_cpvirtualenv_with {
-    local __coil_src __coil_name="${1##*/}" __coil_dst
     if [ -e "$WORKON_HOME/$1" ]; then
-        __coil_src="$WORKON_HOME/$1"
+        __coil_src="$WORKON_HOME/$1" __coil_name="$1"
     else
+        # a path to an environment to import
         __coil_src="$(virtualenvwrapper_expandpath "$1")"
         if [ ! -e "$__coil_src" ]; then
             printf '%s\n' "Please provide a valid virtualenv to copy."
@@ -302,7 +301,11 @@ function __coil_cpvirtualenv_with {
         printf '%s\n' "$__coil_name virtualenv already exists."
         return 1
     fi
-    printf '%s\n' "Copying ${1##*/} as $__coil_name..."
+    printf '%s\n' "Copying ${__coil_src##*/} as $__coil_name..."
+    if ! __coil_foreign "${VIRTUALENVWRAPPER_VIRTUALENV_CLONE-}" virtualenv-clone; then
+        __coil_eval wrapper cpvirtualenv --emit={{.Shell}} "$__coil_src" "$__coil_name"
+        return
+    fi
     (
         virtualenvwrapper_cd "$WORKON_HOME" &&
             "$VIRTUALENVWRAPPER_VIRTUALENV_CLONE" "$__coil_src" "$__coil_dst"
