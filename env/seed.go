@@ -15,8 +15,13 @@ import (
 // SeedOptions says where seed wheels come from. Nothing is downloaded: pip is installed from
 // wheels already on the machine, unpacked once into CacheDir and linked into each environment.
 type SeedOptions struct {
-	// WheelDirs are searched after the interpreter's own ensurepip/_bundled, in order.
+	// WheelDirs are searched with the interpreter's own ensurepip/_bundled, the newest wheel of
+	// each package winning.
 	WheelDirs []string
+	// FallbackDirs give only the packages those lack: a distribution's wheels
+	// (/usr/share/python-wheels) are patched for the distribution's Python (Debian's setuptools
+	// expects its install_layout option) and break another interpreter's environments.
+	FallbackDirs []string
 	// CacheDir keeps unpacked wheels shared by every environment (safe under concurrency).
 	CacheDir string
 	// Skip leaves these of SeedPackages out (virtualenv's --no-setuptools, --no-wheel).
@@ -50,13 +55,18 @@ func seed(_ context.Context, root string, o Options, l Layout) error {
 		impl = "pp"
 	}
 	dirs := SeedDirs(i, o.Seed.WheelDirs)
-	found, err := wheel.FindSeedWheels(dirs, wheel.Target{Implementation: impl, Major: i.Major(), Minor: i.Minor()})
+	target := wheel.Target{Implementation: impl, Major: i.Major(), Minor: i.Minor()}
+	found, err := wheel.FindSeedWheels(dirs, target)
+	if err != nil {
+		return fmt.Errorf("seed: %w", err)
+	}
+	fallback, err := wheel.FindSeedWheels(o.Seed.FallbackDirs, target)
 	if err != nil {
 		return fmt.Errorf("seed: %w", err)
 	}
 	byName := map[string]wheel.Wheel{}
-	for _, w := range found {
-		byName[w.Project()] = w
+	for _, w := range slices.Concat(fallback, found) {
+		byName[w.Project()] = w // found (listed last) wins over fallback
 	}
 	mm := i.MinorVersion()
 	bin := filepath.Join(root, filepath.FromSlash(l.Bin))

@@ -62,6 +62,12 @@ func exitCode(err error) int {
 
 // errorLine renders err as the one line (or few lines, when the error carries a hint) printed once.
 func errorLine(err error) string {
+	// An error that carries another tool's own message (virtualenvwrapper's, for its functions)
+	// is printed as that tool prints it: scripts match those words.
+	var m interface{ Message() string }
+	if errors.As(err, &m) {
+		return m.Message()
+	}
 	msg := err.Error()
 	msg = strings.TrimPrefix(msg, "coil: ")
 	return "coil: " + msg

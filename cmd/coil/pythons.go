@@ -57,15 +57,16 @@ func (a *app) abs(p string) string {
 	return filepath.Join(a.Cwd, p)
 }
 
-// seedOptions says where --seed finds wheels: the interpreter's ensurepip (added by env), coil's
-// own seed directory (for machines without distribution wheels), and Debian's python-wheels.
-// COIL_SEED_WHEELS (a PATH-style list) replaces the last two.
+// seedOptions says where seeding finds wheels: the interpreter's ensurepip (added by env) and coil's
+// own seed directory (for machines without distribution wheels), then Debian's python-wheels for
+// what those lack. COIL_SEED_WHEELS (a PATH-style list) replaces coil's and Debian's.
 func (a *app) seedOptions(i *interp.Info) *env.SeedOptions {
-	dirs := []string{filepath.Join(a.Dirs.Data, "seed-wheels"), "/usr/share/python-wheels"}
+	dirs := []string{filepath.Join(a.Dirs.Data, "seed-wheels")}
+	fallback := []string{"/usr/share/python-wheels"}
 	if v := a.Getenv("COIL_SEED_WHEELS"); v != "" {
-		dirs = filepath.SplitList(v)
+		dirs, fallback = filepath.SplitList(v), nil
 	}
-	return &env.SeedOptions{WheelDirs: dirs, CacheDir: a.Dirs.WheelCache()}
+	return &env.SeedOptions{WheelDirs: dirs, FallbackDirs: fallback, CacheDir: a.Dirs.WheelCache()}
 }
 
 // pinnedPython is the interpreter the python shim would run here, or nil when nothing is pinned

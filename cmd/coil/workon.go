@@ -303,6 +303,15 @@ func addMkFlags(cmd *cobra.Command, o *mkOptions, project bool) {
 // makeNamedEnv creates a new environment of WORKON_HOME for mkvirtualenv, mktmpenv and mkproject.
 func (a *app) makeNamedEnv(ctx context.Context, cfg workon.Config, name string, o *mkOptions) (workon.NewEnv, error) {
 	dir, created, err := cfg.PrepareNew(name)
+	var exists *workon.ExistsError
+	if errors.As(err, &exists) {
+		// virtualenv, which mkvirtualenv runs, keeps an existing environment and updates it:
+		// coil keeps it as it is and goes on (activate, hooks, installs), never replacing it.
+		if e, oerr := env.Open(dir); oerr == nil {
+			a.IO.Warn("%s already exists in %s: using it as it is", name, cfg.WorkonHome)
+			return a.reuseNamedEnv(cfg, name, e, o)
+		}
+	}
 	if err != nil {
 		return workon.NewEnv{}, err
 	}
@@ -350,6 +359,24 @@ func (a *app) makeNamedEnv(ctx context.Context, cfg workon.Config, name string, 
 	a.IO.Status("Created %s with %s %s (%s)", name, implName(found.Info), found.Info.Version, found.Info.Path)
 	if len(seeded) > 0 {
 		a.IO.Status("Seeded %s", strings.Join(seeded, ", "))
+	}
+	return workon.NewEnv{Name: name, Env: e, Requirements: reqs, Packages: o.Packages, CD: cfg.WorkonCD}, nil
+}
+
+// reuseNamedEnv is makeNamedEnv for an environment that is already there.
+func (a *app) reuseNamedEnv(cfg workon.Config, name string, e *env.Env, o *mkOptions) (workon.NewEnv, error) {
+	if o.Project != "" {
+		project := a.abs(o.Project)
+		if st, err := os.Stat(project); err != nil || !st.IsDir() {
+			return workon.NewEnv{}, fmt.Errorf("%w: cannot associate project %s: it is not a directory", env.ErrBadInput, project)
+		}
+		if err := cfg.SetProject(e.Dir, project); err != nil {
+			return workon.NewEnv{}, err
+		}
+	}
+	var reqs []string
+	for _, r := range o.Requirements {
+		reqs = append(reqs, a.abs(r))
 	}
 	return workon.NewEnv{Name: name, Env: e, Requirements: reqs, Packages: o.Packages, CD: cfg.WorkonCD}, nil
 }

@@ -130,8 +130,32 @@ type NotFoundError struct {
 	Home string
 }
 
-func (e *NotFoundError) Error() string {
-	return fmt.Sprintf("environment %q does not exist in %s; list them with 'workon', create it with 'mkvirtualenv %s'", e.Name, e.Home, e.Name)
+func (e *NotFoundError) Error() string { return e.Message() }
+
+// Message is virtualenvwrapper's own line for this case, printed as it is: scripts and tests
+// match these words (and eval them unquoted, so they hold no ";" or "(").
+func (e *NotFoundError) Message() string {
+	return fmt.Sprintf("ERROR: Environment '%s' does not exist. Create it with 'mkvirtualenv %s'.", e.Name, e.Name)
+}
+
+// ExistsError says that WORKON_HOME already has an entry of that name.
+type ExistsError struct {
+	Name string
+	Dir  string
+}
+
+func (e *ExistsError) Error() string {
+	return fmt.Sprintf("environment %q already exists in %s: activate it with 'workon %s', or remove it first with 'rmvirtualenv %s'", e.Name, filepath.Dir(e.Dir), e.Name, e.Name)
+}
+
+// ProjectExistsError is mkproject's refusal to reuse a project directory without -f.
+type ProjectExistsError struct{ Name string }
+
+func (e *ProjectExistsError) Error() string { return e.Message() }
+
+// Message is virtualenvwrapper's line.
+func (e *ProjectExistsError) Message() string {
+	return fmt.Sprintf("Project %s already exists.", e.Name)
 }
 
 // Project reads the project directory recorded in an environment ("" when none).

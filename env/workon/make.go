@@ -22,7 +22,7 @@ func (c Config) PrepareNew(name string) (dir string, created bool, err error) {
 		return "", false, err
 	}
 	if _, err := os.Lstat(dir); err == nil {
-		return "", false, badInput("environment %q already exists in %s; activate it with 'workon %s', or remove it first with 'rmvirtualenv %s'", name, c.WorkonHome, name, name)
+		return dir, false, &ExistsError{Name: name, Dir: dir}
 	}
 	if _, err := os.Stat(c.WorkonHome); errors.Is(err, fs.ErrNotExist) {
 		if err := os.MkdirAll(c.WorkonHome, 0o755); err != nil {
@@ -195,7 +195,7 @@ func (c Config) ProjectDir(name string, force bool) (string, error) {
 	}
 	dir := filepath.Join(c.ProjectHome, name)
 	if _, err := os.Lstat(dir); err == nil && !force {
-		return "", badInput("project %s already exists in %s; use 'mkproject -f %s' to make its environment anyway", name, c.ProjectHome, name)
+		return "", &ProjectExistsError{Name: name}
 	}
 	return dir, nil
 }
