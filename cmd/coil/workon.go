@@ -308,7 +308,7 @@ func (a *app) makeNamedEnv(ctx context.Context, cfg workon.Config, name string, 
 		// virtualenv, which mkvirtualenv runs, keeps an existing environment and updates it:
 		// coil keeps it as it is and goes on (activate, hooks, installs), never replacing it.
 		if e, oerr := env.Open(dir); oerr == nil {
-			a.IO.Warn("%s already exists in %s: using it as it is", name, cfg.WorkonHome)
+			a.IO.Warn("using the existing environment %s of %s as it is", name, cfg.WorkonHome)
 			return a.reuseNamedEnv(cfg, name, e, o)
 		}
 	}

@@ -257,7 +257,7 @@ func (m *Manager) build(ctx context.Context, dir string, r *Receipt, info *inter
 		}
 		r.Installer = "coil"
 	} else {
-		args := append(append([]string{"install"}, r.Index.Args()...), r.Spec)
+		args := append(append([]string{"install", "--no-warn-script-location"}, r.Index.Args()...), r.Spec)
 		args = append(args, r.Injected...)
 		if err := m.Pip(ctx, e, args...); err != nil {
 			os.RemoveAll(dir)
@@ -380,7 +380,7 @@ func (m *Manager) Upgrade(ctx context.Context, app string, force bool) (*Tool, e
 	if err := m.ensurePip(ctx, t.Env); err != nil {
 		return nil, err
 	}
-	args := append(append([]string{"install", "--upgrade"}, r.Index.Args()...), r.Spec)
+	args := append(append([]string{"install", "--upgrade", "--no-warn-script-location"}, r.Index.Args()...), r.Spec)
 	if err := m.Pip(ctx, t.Env, args...); err != nil {
 		return nil, err
 	}
@@ -404,7 +404,7 @@ func (m *Manager) Inject(ctx context.Context, app string, pkgs []string, ix Inde
 	if err := m.ensurePip(ctx, t.Env); err != nil {
 		return nil, err
 	}
-	args := append(append([]string{"install"}, r.Index.Args()...), pkgs...)
+	args := append(append([]string{"install", "--no-warn-script-location"}, r.Index.Args()...), pkgs...)
 	if err := m.Pip(ctx, t.Env, args...); err != nil {
 		return nil, err
 	}
