@@ -3,8 +3,8 @@
 #
 #   1. `workon NAME; deactivate` in a non-interactive bash, including the set-up line
 #      (eval "$(coil init bash)" / source virtualenvwrapper.sh);
-#   2. `mkvirtualenv NAME` the same way: coil (bare, and --seed) vs virtualenvwrapper's default
-#      (virtualenv seeds pip, setuptools and wheel), and with --no-seed;
+#   2. `mkvirtualenv NAME` the same way: coil (with pip, its default, and --without-pip) vs
+#      virtualenvwrapper's default (virtualenv seeds pip, setuptools and wheel), and with --no-seed;
 #   3. shell start-up, `bash -ic exit` with nothing, with coil's line, with virtualenvwrapper's,
 #      and with `eval "$(pyenv init -)"` when ~/.pyenv/bin/pyenv exists;
 #   4. the auto-activation prompt hook when the directory did not change (per call).
@@ -49,8 +49,8 @@ hyperfine -N --warmup 3 --runs 30 "${cmds[@]}" --export-json "$OUT/workon.json" 
 # 2. mkvirtualenv (a fresh name per run: the previous one is moved aside)
 aside="bash -c 'mv $WORKON_HOME/mk $OUT/trash.\$(date +%s%N) 2>/dev/null; true'"
 cmds=(
-  -n "coil: mkvirtualenv (bare)" "bash --norc --noprofile -c '$COIL; mkvirtualenv -p $PY mk >/dev/null'"
-  -n "coil: mkvirtualenv --seed" "bash --norc --noprofile -c '$COIL; mkvirtualenv --seed -p $PY mk >/dev/null'"
+  -n "coil: mkvirtualenv --without-pip" "bash --norc --noprofile -c '$COIL; mkvirtualenv --without-pip -p $PY mk >/dev/null'"
+  -n "coil: mkvirtualenv (with pip)" "bash --norc --noprofile -c '$COIL; mkvirtualenv -p $PY mk >/dev/null'"
 )
 if $have_vew; then
   cmds+=(-n "virtualenvwrapper: mkvirtualenv --no-seed" "bash --norc --noprofile -c 'VIRTUALENVWRAPPER_VIRTUALENV_ARGS=--no-seed; $SRC; mkvirtualenv -p $PY mk >/dev/null 2>&1'")

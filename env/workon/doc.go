@@ -34,11 +34,36 @@
 // of being started. fish cannot source sh code, so in fish the sourced hooks are the files of the
 // same name with a ".fish" suffix (postactivate.fish); the hooks run as programs are shared.
 //
-// Where coil differs on purpose: names are validated (no path separators, no "..");
-// rmvirtualenv and the other removals delete only environments inside WORKON_HOME (a symlink there
-// is unlinked, never followed); mkvirtualenv refuses to overwrite an existing environment instead
-// of updating it; an unknown environment is an error (exit status 1) for rmvirtualenv too;
-// mkvirtualenv installs pip only when asked (--seed, -r or -i); project templates (-t) are
+// The helper functions virtualenvwrapper 4.8 defines for hooks, plugins and rc files
+// (virtualenvwrapper_cd, _expandpath, _absolutepath, _derive_workon_home, _verify_workon_home,
+// _verify_workon_environment, _verify_active_environment, _verify_project_home, _verify_resource,
+// _verify_virtualenv, _verify_virtualenv_clone, _mktemp, _tempfile, _run_hook, _initialize,
+// _show_workon_options, _get_python_version, _get_site_packages_dir, …) exist with the same
+// arguments, output and exit status, and the messages scripts match ("ERROR: Environment 'x'
+// does not exist. …", "NOTE: Virtual environments directory … does not exist. Creating...", the
+// cpvirtualenv and mkproject lines) are virtualenvwrapper's, on its streams. virtualenvwrapper_run_hook
+// EVENT runs `coil wrapper run-hook`, which applies virtualenvwrapper's user-script rules (PlanHook)
+// without starting Python. Loading the integration makes WORKON_HOME and the global hook files
+// and runs the initialize hook, as virtualenvwrapper_initialize does; when every hook file is
+// there and VIRTUALENVWRAPPER_LOG_FILE is unset, no process is started for it.
+//
+// VIRTUALENVWRAPPER_VIRTUALENV and VIRTUALENVWRAPPER_VIRTUALENV_CLONE keep their defaults
+// (virtualenv, virtualenv-clone) for the scripts that run them. While they name those programs,
+// coil makes and copies environments itself, applying VIRTUALENVWRAPPER_VIRTUALENV_ARGS (the
+// virtualenv options with a meaning here: --system-site-packages, -p, --prompt, --copies,
+// --without-pip/--no-pip, --no-setuptools, --no-wheel; the download options mean nothing to an
+// offline seed). Naming any other program makes mkvirtualenv and cpvirtualenv run it from
+// WORKON_HOME exactly as virtualenvwrapper does. New environments get pip (and setuptools and
+// wheel before Python 3.12) unless --without-pip, as with virtualenvwrapper.
+//
+// Where coil differs on purpose, measured with virtualenvwrapper 4.8.4's own test suite (see
+// the README): VIRTUALENVWRAPPER_PYTHON is not used, since hooks need no Python; so a Python
+// without the virtualenvwrapper module is not an error (the suite's
+// test_python_interpreter_set_incorrectly). That is the only test of the suite that passes with
+// virtualenvwrapper here and not with coil. Beyond the suite: names are validated (no path
+// separators, no ".."); rmvirtualenv and the other removals delete only environments inside
+// WORKON_HOME (a symlink there is unlinked, never followed); mkvirtualenv on an existing
+// environment keeps it as it is (virtualenv would re-seed it); project templates (-t) are
 // executables in $VIRTUALENVWRAPPER_HOOK_DIR/project_templates instead of Python plugins; and
 // `workon .` first looks for the environment whose project is the current directory.
 //

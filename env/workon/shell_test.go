@@ -314,8 +314,11 @@ func TestSessionInRealShells(t *testing.T) {
 				"deactivate-gone",
 				"pwd=" + filepath.Join(sb.ProjectHome, "proj1"),
 				"cdproject=" + filepath.Join(sb.ProjectHome, "proj1"),
+				// virtualenvwrapper's words on stdout; nothing to remove is not an error there.
+				"Removing env2...",
 				"env2-removed",
-				"rm-unknown=1",
+				"Removing nope...",
+				"rm-unknown=0",
 				"env1",
 				"proj1",
 			}, "\n") + "\n"

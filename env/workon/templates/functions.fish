@@ -62,15 +62,42 @@ function __coil_deactivate
     end
     return 0
 end
-function workon; __coil_eval workon --emit=fish $argv; end
-function mkvirtualenv; __coil_eval wrapper mkvirtualenv --emit=fish $argv; end
-function mktmpenv; __coil_eval wrapper mktmpenv --emit=fish $argv; end
-function cpvirtualenv; __coil_eval wrapper cpvirtualenv --emit=fish $argv; end
+# virtualenvwrapper's check, with its words: a missing WORKON_HOME is made, with a note.
+function virtualenvwrapper_verify_workon_home
+    set -l __coil_wh (__coil_workon_home)
+    test -d "$__coil_wh/"; and return 0
+    test "$argv[1]" = -q; or echo "NOTE: Virtual environments directory $__coil_wh does not exist. Creating..." >&2
+    command mkdir -p "$__coil_wh"
+end
+function virtualenvwrapper_verify_active_environment
+    if test -z "$VIRTUAL_ENV"; or not test -d "$VIRTUAL_ENV"
+        echo "ERROR: no virtualenv active, or active virtualenv is missing" >&2
+        return 1
+    end
+end
+function workon; virtualenvwrapper_verify_workon_home; or return 1; __coil_eval workon --emit=fish $argv; end
+function mkvirtualenv
+    virtualenvwrapper_verify_workon_home; or return 1
+    __coil_eval wrapper mkvirtualenv --emit=fish (string split -n ' ' -- "$VIRTUALENVWRAPPER_VIRTUALENV_ARGS") $argv
+end
+function mktmpenv
+    virtualenvwrapper_verify_workon_home; or return 1
+    __coil_eval wrapper mktmpenv --emit=fish (string split -n ' ' -- "$VIRTUALENVWRAPPER_VIRTUALENV_ARGS") $argv
+end
+function cpvirtualenv
+    virtualenvwrapper_verify_workon_home; or return 1
+    if test -z "$argv[1]"
+        echo "Please provide a valid virtualenv to copy."
+        return 1
+    end
+    __coil_eval wrapper cpvirtualenv --emit=fish $argv
+end
 function mkproject; __coil_eval wrapper mkproject --emit=fish $argv; end
 function cdproject; __coil_eval wrapper cdproject --emit=fish $argv; end
 function cdvirtualenv; __coil_eval wrapper cdvirtualenv --emit=fish $argv; end
 function cdsitepackages; __coil_eval wrapper cdsitepackages --emit=fish $argv; end
 function rmvirtualenv
+    virtualenvwrapper_verify_workon_home; or return 1
     __coil wrapper rmvirtualenv $argv
     set -l __coil_s $status
     test -d "$PWD"; or builtin cd (__coil_workon_home)
@@ -124,6 +151,15 @@ function __coil_auto_activate --on-event fish_prompt
     __coil_eval workon --auto --emit=fish
 end
 {{- end}}
+# As virtualenvwrapper does when it is loaded: WORKON_HOME and the global hook files exist, then
+# the initialize hook runs (coil starts only when a hook file is missing).
+virtualenvwrapper_verify_workon_home -q
 set -l __coil_hooks (__coil_hook_dir)
+for __coil_h in initialize premkvirtualenv postmkvirtualenv prermvirtualenv postrmvirtualenv predeactivate postdeactivate preactivate postactivate get_env_details premkproject postmkproject
+    if not test -f "$__coil_hooks/$__coil_h"
+        __coil env hooks --create >/dev/null
+        break
+    end
+end
 test -f "$__coil_hooks/initialize.fish"; and source "$__coil_hooks/initialize.fish"
 true
