@@ -235,6 +235,16 @@ func TestScriptsWithoutShells(t *testing.T) {
 		"$Prompt = 'p $HOME `id` %n ! \\ ''q'' é'\n",
 		"$VenvBinDir = Join-Path -Path $VenvDir -ChildPath 'bin'\n",
 		"function global:deactivate ([switch]$NonDestructive)",
+		// -Verbose works because the script is an advanced one.
+		"[CmdletBinding()]\nparam(\n",
+		// The names other tools read, set aside and put back.
+		"Copy-Item -Path Env:PATH -Destination Env:_OLD_VIRTUAL_PATH\n",
+		"Copy-Item -Path Env:PYTHONHOME -Destination Env:_OLD_VIRTUAL_PYTHONHOME\n",
+		"foreach ($name in 'PATH', 'PYTHONHOME') {\n",
+		"Copy-Item -Path Function:prompt -Destination Function:_OLD_VIRTUAL_PROMPT\n",
+		"New-Variable -Name _PYTHON_VENV_PROMPT_PREFIX -Scope Global -Option ReadOnly -Value $Prompt",
+		"if (-not $Env:VIRTUAL_ENV_DISABLE_PROMPT) {\n",
+		"deactivate -NonDestructive\n",
 	} {
 		if !strings.Contains(ps, want) {
 			t.Errorf("Activate.ps1 lacks %q", want)

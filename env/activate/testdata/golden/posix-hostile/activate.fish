@@ -1,21 +1,22 @@
-# This file must be used with "source <venv>/bin/activate.fish" *from fish*
-# (https://fishshell.com/). You cannot run it directly.
-# Written by coil in the shape of CPython's venv script.
+# coil's activation for fish. Read it into the running shell:
+#     source path/to/activate.fish
+# Executed as a program it would only change a short-lived child fish.
+#
+# What it leaves behind while the environment is active, under the names
+# virtualenvwrapper, pyenv-virtualenv and prompt themes already look for:
+#   VIRTUAL_ENV, VIRTUAL_ENV_PROMPT   the environment and its display name
+#   _OLD_VIRTUAL_PATH                 PATH as it was before
+#   _OLD_VIRTUAL_PYTHONHOME           PYTHONHOME, which is unset meanwhile
+#   _OLD_FISH_PROMPT_OVERRIDE         marks that fish_prompt is wrapped; the
+#                                     user's own function waits as _old_fish_prompt
+# Builtins are named with `builtin` so that a user function called set_color,
+# printf, functions or source cannot change what happens here.
 
-function deactivate  -d "Exit virtual environment and return to normal shell environment"
-    # reset old environment variables; a saved value that is set but empty is restored too
-    if set -q _OLD_VIRTUAL_PATH
-        set -gx PATH $_OLD_VIRTUAL_PATH
-        set -e _OLD_VIRTUAL_PATH
-    end
-    if set -q _OLD_VIRTUAL_PYTHONHOME
-        set -gx PYTHONHOME $_OLD_VIRTUAL_PYTHONHOME
-        set -e _OLD_VIRTUAL_PYTHONHOME
-    end
-
+function deactivate -d "Undo coil's activate.fish; with 'nondestructive', keep this function"
     if test -n "$_OLD_FISH_PROMPT_OVERRIDE"
         set -e _OLD_FISH_PROMPT_OVERRIDE
-        # prevents error when using nested fish instances (Issue #93858)
+        # The marker is exported, the function is not: a child fish has only the
+        # former, and then there is nothing to swap back.
         if builtin functions -q _old_fish_prompt
             builtin functions -e fish_prompt
             builtin functions -c _old_fish_prompt fish_prompt
@@ -23,55 +24,57 @@ function deactivate  -d "Exit virtual environment and return to normal shell env
         end
     end
 
+    # Whatever was saved goes back, an empty value included.
+    for name in PATH PYTHONHOME
+        set -l saved _OLD_VIRTUAL_$name
+        if set -q $saved
+            set -gx $name $$saved
+            set -e $saved
+        end
+    end
     set -e VIRTUAL_ENV
     set -e VIRTUAL_ENV_PROMPT
-    if test "$argv[1]" != "nondestructive"
-        # Self-destruct!
+
+    if test "$argv[1]" != nondestructive
         builtin functions -e deactivate
     end
 end
 
-# Unset irrelevant variables.
+# Leave whichever environment is active now (ours or another's), but keep the
+# function defined above.
 deactivate nondestructive
 
 set -gx VIRTUAL_ENV '/tmp/my env é 日本 \'q\' "dq" $x `bt` !b \\bs #h'
-
-set -gx _OLD_VIRTUAL_PATH $PATH
-set -gx PATH '/tmp/my env é 日本 \'q\' "dq" $x `bt` !b \\bs #h/bin' $PATH
 set -gx VIRTUAL_ENV_PROMPT 'p $HOME `id` %n ! \\ \'q\' é'
 
-# Unset PYTHONHOME if set.
+# A PYTHONHOME meant for another installation would mislead this one's python.
 if set -q PYTHONHOME
     set -gx _OLD_VIRTUAL_PYTHONHOME $PYTHONHOME
     set -e PYTHONHOME
 end
 
+set -gx _OLD_VIRTUAL_PATH $PATH
+set -gx PATH '/tmp/my env é 日本 \'q\' "dq" $x `bt` !b \\bs #h/bin' $PATH
+
 if test -z "$VIRTUAL_ENV_DISABLE_PROMPT"
-    # fish uses a function instead of an env var to generate the prompt.
-
-    # Save the current fish_prompt function as the function _old_fish_prompt.
+    # fish has no prompt variable, it calls fish_prompt: keep the user's
+    # function under another name and put a wrapper in its place.
     builtin functions -c fish_prompt _old_fish_prompt
-
-    # With the original prompt function renamed, we can override with our own.
-    # Call every builtin through `builtin` so a user function that shadows
-    # `printf`, `set_color`, `echo`, or `source`/`.` cannot hijack the prompt.
     function fish_prompt
-        # Save the return status of the last command.
-        set -l old_status $status
+        set -l last_status $status
 
-        # Output the venv prompt; color taken from the blue of the Python logo. Each part is
-        # printed on its own: set_color prints nothing on a dumb terminal, and an empty command
-        # substitution would shift printf's arguments.
+        # "(name) " with the name in Python blue. One call per piece: on a dumb
+        # terminal set_color writes nothing, and an empty (set_color ...) among
+        # printf's arguments would move the name into the wrong slot.
         builtin set_color 4B8BBE
         builtin printf '(%s)' 'p $HOME `id` %n ! \\ \'q\' é'
         builtin set_color normal
         builtin printf ' '
 
-        # Restore the return status of the previous command.
-        builtin echo "exit $old_status" | builtin source -
-        # Output the original/"old" prompt.
+        # Sourcing "exit N" is a way to set $status, so the user's prompt sees
+        # the status of the user's last command rather than ours.
+        builtin printf 'exit %d\n' $last_status | builtin source -
         _old_fish_prompt
     end
-
     set -gx _OLD_FISH_PROMPT_OVERRIDE "$VIRTUAL_ENV"
 end

@@ -1,113 +1,58 @@
 ﻿<#
 .Synopsis
-Activate a Python virtual environment for the current PowerShell session.
+Turns on a coil-made Python environment in this PowerShell session.
 
 .Description
-Pushes the python executable for a virtual environment to the front of the
-$Env:PATH environment variable and sets the prompt to signify that you are
-in a Python virtual environment. Written by coil in the shape of CPython's
-venv script.
+Sets VIRTUAL_ENV and VIRTUAL_ENV_PROMPT, puts the environment's scripts
+directory first on PATH, sets PYTHONHOME aside and shows "(name) " before the
+prompt unless VIRTUAL_ENV_DISABLE_PROMPT is set. `deactivate` undoes all of it.
 
 .Parameter VenvDir
-Path to the directory that contains the virtual environment to activate. The
-default value for this is the environment this script was written for.
+Another environment directory to turn on, instead of the one coil wrote this
+script into.
 
 .Parameter Prompt
-The prompt prefix to display when this virtual environment is activated. By
-default, this prompt is the one chosen when the environment was created,
-surrounded by parentheses and followed by a single space (ie. '(.venv) ').
-
-.Example
-Activate.ps1
-Activates the Python virtual environment that contains the Activate.ps1 script.
-
-.Example
-Activate.ps1 -Prompt "MyPython"
-Activates the Python virtual environment that contains the Activate.ps1 script,
-and prefixes the current prompt with the specified string (surrounded in
-parentheses) while the virtual environment is active.
+The name to show in the prompt, instead of the one the environment was made with.
 
 .Notes
-On Windows, it may be required to enable this Activate.ps1 script by setting the
-execution policy for the user. You can do this by issuing the following PowerShell
-command:
-
-PS C:\> Set-ExecutionPolicy -ExecutionPolicy RemoteSigned -Scope CurrentUser
-
-For more information on Execution Policies:
-https://go.microsoft.com/fwlink/?LinkID=135170
-
+Where scripts are blocked, `Set-ExecutionPolicy -Scope CurrentUser RemoteSigned`
+lets local ones run for your account.
 #>
-Param(
-    [Parameter(Mandatory = $false)]
-    [String]
-    $VenvDir,
-    [Parameter(Mandatory = $false)]
-    [String]
-    $Prompt
+[CmdletBinding()]
+param(
+    [String] $VenvDir,
+    [String] $Prompt
 )
 
-<# Function declarations --------------------------------------------------- #>
-
-<#
-.Synopsis
-Remove all shell session elements added by the Activate script, including the
-addition of the virtual environment's Python executable from the beginning of
-the PATH variable.
-
-.Parameter NonDestructive
-If present, do not remove this function from the global namespace for the
-session.
-
-#>
+# Undoes this script. With -NonDestructive, the function itself stays, which is
+# how a new activation first clears an older one.
 function global:deactivate ([switch]$NonDestructive) {
-    # Revert to original values
-
-    # The prior prompt:
     if (Test-Path -Path Function:_OLD_VIRTUAL_PROMPT) {
         Copy-Item -Path Function:_OLD_VIRTUAL_PROMPT -Destination Function:prompt
         Remove-Item -Path Function:_OLD_VIRTUAL_PROMPT
     }
+    Remove-Variable -Name _PYTHON_VENV_PROMPT_PREFIX -Scope Global -Force -ErrorAction Ignore
 
-    # The prior PYTHONHOME:
-    if (Test-Path -Path Env:_OLD_VIRTUAL_PYTHONHOME) {
-        Copy-Item -Path Env:_OLD_VIRTUAL_PYTHONHOME -Destination Env:PYTHONHOME
-        Remove-Item -Path Env:_OLD_VIRTUAL_PYTHONHOME
+    foreach ($name in 'PATH', 'PYTHONHOME') {
+        if (Test-Path -Path "Env:_OLD_VIRTUAL_$name") {
+            Copy-Item -Path "Env:_OLD_VIRTUAL_$name" -Destination "Env:$name"
+            Remove-Item -Path "Env:_OLD_VIRTUAL_$name"
+        }
+    }
+    foreach ($name in 'VIRTUAL_ENV', 'VIRTUAL_ENV_PROMPT') {
+        if (Test-Path -Path "Env:$name") {
+            Remove-Item -Path "Env:$name"
+        }
     }
 
-    # The prior PATH:
-    if (Test-Path -Path Env:_OLD_VIRTUAL_PATH) {
-        Copy-Item -Path Env:_OLD_VIRTUAL_PATH -Destination Env:PATH
-        Remove-Item -Path Env:_OLD_VIRTUAL_PATH
-    }
-
-    # Just remove the VIRTUAL_ENV altogether:
-    if (Test-Path -Path Env:VIRTUAL_ENV) {
-        Remove-Item -Path env:VIRTUAL_ENV
-    }
-
-    # Just remove VIRTUAL_ENV_PROMPT altogether.
-    if (Test-Path -Path Env:VIRTUAL_ENV_PROMPT) {
-        Remove-Item -Path env:VIRTUAL_ENV_PROMPT
-    }
-
-    # Just remove the _PYTHON_VENV_PROMPT_PREFIX altogether:
-    if (Get-Variable -Name "_PYTHON_VENV_PROMPT_PREFIX" -ErrorAction SilentlyContinue) {
-        Remove-Variable -Name _PYTHON_VENV_PROMPT_PREFIX -Scope Global -Force
-    }
-
-    # Leave deactivate function in the global namespace if requested:
     if (-not $NonDestructive) {
-        Remove-Item -Path function:deactivate
+        Remove-Item -Path Function:deactivate
     }
 }
 
-<# Begin Activate script --------------------------------------------------- #>
-
-# The environment and its bin directory as they were when the environment was created,
-# unless another directory is given on the command line.
+# coil wrote in the paths of the environment this script belongs to; -VenvDir
+# points elsewhere, and then its scripts directory has the same name as ours.
 if ($VenvDir) {
-    Write-Verbose "VenvDir given as parameter, using '$VenvDir' to determine values"
     $VenvBinDir = Join-Path -Path $VenvDir -ChildPath 'bin'
 }
 else {
@@ -117,42 +62,34 @@ else {
 if (-not $Prompt) {
     $Prompt = 'proj'
 }
+Write-Verbose "coil: activating '$VenvDir' as '$Prompt', scripts in '$VenvBinDir'"
 
-Write-Verbose "Prompt = '$Prompt'"
-Write-Verbose "VenvDir='$VenvDir'"
+deactivate -NonDestructive
 
-# Deactivate any currently active virtual environment, but leave the
-# deactivate function in place.
-deactivate -nondestructive
+$Env:VIRTUAL_ENV = $VenvDir
+$Env:VIRTUAL_ENV_PROMPT = $Prompt
 
-# Now set the environment variable VIRTUAL_ENV, used by many tools to determine
-# that there is an activated venv.
-$env:VIRTUAL_ENV = $VenvDir
+# A PYTHONHOME meant for another installation would mislead this one's python.
+if (Test-Path -Path Env:PYTHONHOME) {
+    Copy-Item -Path Env:PYTHONHOME -Destination Env:_OLD_VIRTUAL_PYTHONHOME
+    Remove-Item -Path Env:PYTHONHOME
+}
 
-$env:VIRTUAL_ENV_PROMPT = $Prompt
+Copy-Item -Path Env:PATH -Destination Env:_OLD_VIRTUAL_PATH
+$Env:PATH = $VenvBinDir + [System.IO.Path]::PathSeparator + $Env:PATH
 
 if (-not $Env:VIRTUAL_ENV_DISABLE_PROMPT) {
-
-    Write-Verbose "Setting prompt to '$Prompt'"
-
-    # Set the prompt to include the env name
-    # Make sure _OLD_VIRTUAL_PROMPT is global
+    # Copying into Function: from inside a script needs a global function of that
+    # name to land on; otherwise the copy would vanish with the script's scope.
     function global:_OLD_VIRTUAL_PROMPT { "" }
-    Copy-Item -Path function:prompt -Destination function:_OLD_VIRTUAL_PROMPT
-    New-Variable -Name _PYTHON_VENV_PROMPT_PREFIX -Description "Python virtual environment prompt prefix" -Scope Global -Option ReadOnly -Visibility Public -Value $Prompt
+    Copy-Item -Path Function:prompt -Destination Function:_OLD_VIRTUAL_PROMPT
+
+    # Read-only, so only deactivate (which uses -Force) takes it away.
+    New-Variable -Name _PYTHON_VENV_PROMPT_PREFIX -Scope Global -Option ReadOnly -Value $Prompt `
+        -Description "name of the active Python environment, shown by the prompt"
 
     function global:prompt {
         Write-Host -NoNewline -ForegroundColor Green "($_PYTHON_VENV_PROMPT_PREFIX) "
         _OLD_VIRTUAL_PROMPT
     }
 }
-
-# Clear PYTHONHOME
-if (Test-Path -Path Env:PYTHONHOME) {
-    Copy-Item -Path Env:PYTHONHOME -Destination Env:_OLD_VIRTUAL_PYTHONHOME
-    Remove-Item -Path Env:PYTHONHOME
-}
-
-# Add the venv to the PATH
-Copy-Item -Path Env:PATH -Destination Env:_OLD_VIRTUAL_PATH
-$Env:PATH = "$VenvBinDir$([System.IO.Path]::PathSeparator)$Env:PATH"
