@@ -71,14 +71,15 @@ func (ix *indexFlags) index(a *app) tool.Index {
 // tools is the tool manager for this invocation. pip's output is shown with -v.
 func (a *app) tools() *tool.Manager {
 	m := &tool.Manager{
-		Dir:           a.Dirs.Tools(),
-		BinDir:        a.Dirs.BinDir,
-		Environ:       a.Environ,
-		SeedWheelDirs: a.seedOptions(nil).WheelDirs,
-		WheelCache:    a.Dirs.WheelCache(),
-		Prober:        &interp.Prober{Dir: a.Dirs.ProbeCache()},
-		Command:       commandLine(a),
-		CoilVersion:   version,
+		Dir:              a.Dirs.Tools(),
+		BinDir:           a.Dirs.BinDir,
+		Environ:          a.Environ,
+		SeedWheelDirs:    a.seedOptions(nil).WheelDirs,
+		SeedFallbackDirs: a.seedOptions(nil).FallbackDirs,
+		WheelCache:       a.Dirs.WheelCache(),
+		Prober:           &interp.Prober{Dir: a.Dirs.ProbeCache()},
+		Command:          commandLine(a),
+		CoilVersion:      version,
 	}
 	if a.IO.Verbose && !a.IO.Quiet {
 		m.Output = a.IO.ErrOut

@@ -32,7 +32,9 @@ type Manager struct {
 	// SeedWheelDirs and WheelCache are where pip's wheels come from when an environment needs
 	// pip, as for `coil venv --seed`; WheelCache also holds the local wheels coil installs.
 	SeedWheelDirs []string
-	WheelCache    string
+	// SeedFallbackDirs give only what the interpreter and SeedWheelDirs lack (env.SeedOptions).
+	SeedFallbackDirs []string
+	WheelCache       string
 	// Prober probes a tool environment's interpreter when pip must be added to it.
 	Prober *interp.Prober
 	// Command and CoilVersion are recorded in each environment's pyvenv.cfg.
@@ -244,7 +246,7 @@ func (m *Manager) build(ctx context.Context, dir string, r *Receipt, info *inter
 	}
 	opts := env.Options{Dir: dir, Interp: info, Prompt: r.App, Command: m.Command, CoilVersion: m.CoilVersion}
 	if !native {
-		opts.Seed = &env.SeedOptions{WheelDirs: m.SeedWheelDirs, CacheDir: m.WheelCache}
+		opts.Seed = &env.SeedOptions{WheelDirs: m.SeedWheelDirs, FallbackDirs: m.SeedFallbackDirs, CacheDir: m.WheelCache}
 	}
 	e, err := env.Create(ctx, opts)
 	if err != nil {
@@ -350,6 +352,9 @@ func (m *Manager) ensurePip(ctx context.Context, e *env.Env) error {
 	}
 	dirs := env.SeedDirs(info, m.SeedWheelDirs)
 	found, err := wheel.FindSeedWheels(dirs, targetFor(info))
+	if err == nil && !slices.ContainsFunc(found, func(w wheel.Wheel) bool { return w.Project() == "pip" }) {
+		found, err = wheel.FindSeedWheels(m.SeedFallbackDirs, targetFor(info))
+	}
 	if err != nil {
 		return fmt.Errorf("add pip to %s: %w", e.Dir, err)
 	}

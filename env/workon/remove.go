@@ -15,8 +15,11 @@ import (
 // ActiveError refuses to remove the environment that is active.
 type ActiveError struct{ Name string }
 
-func (e *ActiveError) Error() string {
-	return fmt.Sprintf("you cannot remove the active environment %q; run 'deactivate' or switch to another one with 'workon NAME' first", e.Name)
+func (e *ActiveError) Error() string { return e.Message() }
+
+// Message is virtualenvwrapper's text for this refusal.
+func (e *ActiveError) Message() string {
+	return fmt.Sprintf("ERROR: You cannot remove the active environment ('%s').\nEither switch to another environment, or run 'deactivate'.", e.Name)
 }
 
 // RemoveOptions is what rmvirtualenv runs with.
