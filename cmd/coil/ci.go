@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/coilpy/coil/env"
@@ -21,8 +22,81 @@ func newCmdCI(a *app) *cobra.Command {
 		Args:  cobraArgs(cobra.NoArgs),
 		RunE:  func(c *cobra.Command, args []string) error { return c.Help() },
 	}
-	cmd.AddCommand(newCmdCISetup(a, nil))
+	cmd.AddCommand(newCmdCISetup(a, nil), newCmdCIMatrix(a, nil))
 	return cmd
+}
+
+type ciMatrixOptions struct {
+	app     *app
+	Pythons []string
+	Format  string
+	Dir     string
+}
+
+func newCmdCIMatrix(a *app, runF func(*ciMatrixOptions) error) *cobra.Command {
+	o := &ciMatrixOptions{app: a}
+	cmd := &cobra.Command{
+		Use:   "matrix [--python <versions>] [--format github|gitlab|json] [<dir>]",
+		Short: "Print the versions coil matrix would run as a CI job matrix",
+		Long: `Print the Python versions 'coil matrix' would run, chosen the same way (--python, else the
+pyproject.toml's version classifiers within requires-python, else the interpreters on this
+machine that satisfy requires-python), as a CI matrix. <dir> is the project directory (default:
+the current one); its pyproject.toml is found upwards from there.
+
+Formats (--format; auto picks gitlab when GITLAB_CI is set, else github):
+  github   a strategy.matrix object on one line, for a job output and fromJSON:
+           {"python":["3.11","3.12"]}
+  gitlab   a job's parallel:matrix in YAML, for a generated child pipeline:
+           parallel: matrix: - PYTHON: ["3.11", "3.12"]
+  json     {"versions":[...],"source":"..."}`,
+		Example: `  echo "matrix=$(coil ci matrix)" >> "$GITHUB_OUTPUT"
+  coil ci matrix --python 3.11,3.12,3.13 --format gitlab
+  coil ci matrix --format json path/to/project`,
+		Args: cobraArgs(cobra.MaximumNArgs(1)),
+		RunE: func(c *cobra.Command, args []string) error {
+			if len(args) == 1 {
+				o.Dir = args[0]
+			}
+			if o.Format != "auto" && !slices.Contains(ci.MatrixFormats, o.Format) {
+				return usageErrorf("coil ci matrix: --format must be auto, %s, not %q", strings.Join(ci.MatrixFormats, ", "), o.Format)
+			}
+			if runF != nil {
+				return runF(o)
+			}
+			return ciMatrixRun(c.Context(), o)
+		},
+	}
+	f := cmd.Flags()
+	f.StringSliceVarP(&o.Pythons, "python", "p", nil, "the versions, comma-separated or repeated (default: from pyproject.toml)")
+	f.StringVar(&o.Format, "format", "auto", "the matrix format: {auto|github|gitlab|json}")
+	return cmd
+}
+
+func ciMatrixRun(ctx context.Context, o *ciMatrixOptions) error {
+	a := o.app
+	dir := a.Cwd
+	if o.Dir != "" {
+		dir = a.abs(o.Dir)
+		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+			return usageErrorf("coil ci matrix: %s is not a directory; pass the project's directory (or none for the current one)", o.Dir)
+		}
+	}
+	versions, source, err := a.matrixVersions(ctx, o.Pythons, dir)
+	if err != nil {
+		return fmt.Errorf("coil ci matrix: %w", err)
+	}
+	a.IO.Verbosef("Versions %s (from %s)", strings.Join(versions, ", "), source)
+	format := o.Format
+	if format == "auto" {
+		format = "github"
+		if a.Getenv("GITLAB_CI") != "" {
+			format = "gitlab"
+		}
+	}
+	if err := ci.WriteMatrix(a.IO.Out, format, versions, source); err != nil {
+		return fmt.Errorf("coil ci matrix: %w", err)
+	}
+	return nil
 }
 
 type ciSetupOptions struct {
