@@ -158,6 +158,19 @@ func NeedText(n *Need) string {
 	return fmt.Sprintf("%s %s %s %s: %s (%s)", n.Parent.Name, n.Parent.Version(), what, n.Req.String(), rng, chainText(n.Parent))
 }
 
+// needOrigin says where a need comes from: "requirements.txt:3: foo>=2" for a root
+// requirement, "bar 1.0 requires foo>=2 (bar from requirements.txt:4)" for a dependency.
+func needOrigin(n *Need) string {
+	if n.Parent == nil {
+		where := n.Req.Source.String()
+		if where == "" {
+			where = "the command line"
+		}
+		return where + ": " + n.Req.String()
+	}
+	return fmt.Sprintf("%s %s requires %s (%s)", n.Parent.Name, n.Parent.Version(), n.Req.String(), chainText(n.Parent))
+}
+
 // chainText follows a pick back to its root requirement: "bar from requirements.txt:4" or
 // "bar via baz 2.0 from requirements.txt:4".
 func chainText(p *Pick) string {
@@ -454,6 +467,9 @@ func (s *solver) solve(ctx context.Context, st *state) (*state, conflictSet, err
 		var err error
 		cands, err = s.p.Candidates(ctx, name)
 		if err != nil {
+			if n := firstReal(st.needs[name]); n != nil {
+				return nil, nil, fmt.Errorf("%s: %w", needOrigin(n), err)
+			}
 			return nil, nil, err
 		}
 		s.cands[name] = cands
