@@ -88,6 +88,7 @@ pins versions per directory, and checks dependency ranges across projects.`,
 		newCmdCompletion(a),
 		newCmdSelf(a),
 		newCmdCheck(a, nil),
+		newCmdInstall(a), newCmdUninstall(a),
 	)
 	addDynamicCompletions(a, root) // completion.go: env names, Python versions, tool names
 	return root
