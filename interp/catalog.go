@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/url"
@@ -396,7 +397,9 @@ func lookupSum(b []byte, name string) string {
 	for sc.Scan() {
 		f := strings.Fields(sc.Text())
 		if len(f) == 2 && strings.TrimPrefix(f[1], "*") == name && len(f[0]) == 64 {
-			return strings.ToLower(f[0])
+			if _, err := hex.DecodeString(f[0]); err == nil {
+				return strings.ToLower(f[0])
+			}
 		}
 	}
 	return ""
