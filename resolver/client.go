@@ -348,9 +348,10 @@ func (c *Client) rangeMetadata(ctx context.Context, o Offer) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	if whole {
-		// The server sent everything: treat it as the download.
-		p, err := c.Download(ctx, o)
+	if whole != nil {
+		// The server sent everything: keep it as the download.
+		defer whole.Body.Close()
+		p, err := c.save(o, whole.Body)
 		if err != nil {
 			return nil, err
 		}
@@ -386,28 +387,26 @@ type segment struct {
 
 const rangeBlock = 64 << 10
 
-// start fetches the last block, learning the size. whole reports a server that ignored the
-// range (the body was discarded).
-func (r *rangeReader) start() (size int64, whole bool, err error) {
+// start fetches the last block, learning the size. A server that ignores the range sends
+// the whole file: start returns that response (whole) for the caller to keep as the
+// download.
+func (r *rangeReader) start() (size int64, whole *http.Response, err error) {
 	resp, err := r.do(fmt.Sprintf("bytes=-%d", rangeBlock))
 	if err != nil {
-		return 0, false, err
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode == http.StatusOK {
-		return 0, true, nil
+		return 0, nil, err
 	}
 	off, total, ok := parseContentRange(resp.Header.Get("Content-Range"))
-	if !ok {
-		return 0, true, nil
+	if resp.StatusCode == http.StatusOK || !ok {
+		return 0, resp, nil
 	}
+	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, rangeBlock+1))
 	if err != nil {
-		return 0, false, fmt.Errorf("fetch %s: %w", RedactURL(r.url), err)
+		return 0, nil, fmt.Errorf("fetch %s: %w", RedactURL(r.url), err)
 	}
 	r.size = total
 	r.segs = append(r.segs, segment{off, data})
-	return total, false, nil
+	return total, nil, nil
 }
 
 func (r *rangeReader) do(rng string) (*http.Response, error) {
@@ -509,15 +508,6 @@ func (c *Client) Download(ctx context.Context, o Offer) (string, error) {
 			return p, nil
 		}
 	}
-	if err := os.MkdirAll(c.DownloadDir, 0o755); err != nil {
-		return "", fmt.Errorf("download %s: %w", o.Filename, err)
-	}
-	tmp, err := os.CreateTemp(c.DownloadDir, ".part-*")
-	if err != nil {
-		return "", fmt.Errorf("download %s: %w", o.Filename, err)
-	}
-	defer os.Remove(tmp.Name())
-	defer tmp.Close()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, o.URL, nil)
 	if err != nil {
 		return "", err
@@ -530,6 +520,23 @@ func (c *Client) Download(ctx context.Context, o Offer) (string, error) {
 	if resp.StatusCode != http.StatusOK {
 		return "", fmt.Errorf("download %s: %s", RedactURL(o.URL), resp.Status)
 	}
+	return c.save(o, resp.Body)
+}
+
+// save writes a file's content into DownloadDir, checking the offer's hashes first.
+func (c *Client) save(o Offer, body io.Reader) (string, error) {
+	if c.DownloadDir == "" {
+		return "", errors.New("download: no download directory")
+	}
+	if err := os.MkdirAll(c.DownloadDir, 0o755); err != nil {
+		return "", fmt.Errorf("download %s: %w", o.Filename, err)
+	}
+	tmp, err := os.CreateTemp(c.DownloadDir, ".part-*")
+	if err != nil {
+		return "", fmt.Errorf("download %s: %w", o.Filename, err)
+	}
+	defer os.Remove(tmp.Name())
+	defer tmp.Close()
 	sum := sha256.New()
 	hs := map[string]hash.Hash{"sha256": sum}
 	ws := []io.Writer{tmp, sum}
@@ -541,7 +548,7 @@ func (c *Client) Download(ctx context.Context, o Offer) (string, error) {
 			}
 		}
 	}
-	if _, err := io.Copy(io.MultiWriter(ws...), resp.Body); err != nil {
+	if _, err := io.Copy(io.MultiWriter(ws...), body); err != nil {
 		return "", fmt.Errorf("download %s: %w", RedactURL(o.URL), err)
 	}
 	for algo, want := range o.Hashes {
