@@ -69,9 +69,17 @@ type versionRequest struct {
 
 // parseRequest reads the request forms of the package doc; ok is false for names that are not
 // requests (environment names, other distributions).
+//
+// Like pyenv, it reads names as written: in lower case only ("PyPy3.10" is not a request), and
+// without leading zeros ("3.12.01" is not 3.12.1), so that a name coil resolves is one pyenv
+// resolves too, apart from the forms of uv's that pyenv has no reading of (cpython@3.12,
+// pypy@3.10, 3.13+freethreaded, ranges).
 func parseRequest(name string) (versionRequest, bool) {
 	r := versionRequest{impl: "cpython"}
-	rest := strings.ToLower(name)
+	rest := name
+	if hasLeadingZero(rest) {
+		return r, false
+	}
 	for _, p := range []struct{ prefix, impl string }{{"cpython", "cpython"}, {"pypy", "pypy"}, {"python", "cpython"}} {
 		if after, ok := strings.CutPrefix(rest, p.prefix); ok {
 			r.impl = p.impl
@@ -120,6 +128,18 @@ func parseRequest(name string) (versionRequest, bool) {
 	r.release, r.pre, r.ft = v.release, v.pre, v.ft
 	return r, true
 }
+
+// hasLeadingZero reports a number written with a leading zero ("01") anywhere in s.
+func hasLeadingZero(s string) bool {
+	for k := 0; k+1 < len(s); k++ {
+		if s[k] == '0' && isDigit(s[k+1]) && (k == 0 || !isDigit(s[k-1])) {
+			return true
+		}
+	}
+	return false
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 func allDigitsDots(s string) bool {
 	if s == "" || s[0] == '.' || s[len(s)-1] == '.' || strings.Contains(s, "..") {
