@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	"github.com/coilpy/coil/env"
 	"github.com/coilpy/coil/env/install"
@@ -179,6 +181,9 @@ func (a *app) installTarget(ctx context.Context, name string) (*install.Target, 
 
 func installRun(ctx context.Context, o *installOptions) error {
 	a := o.app
+	// Ctrl-C or a TERM stops between steps and rolls back instead of leaving half an install.
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
 	if len(o.Editables) > 0 {
 		return usageErrorf("-e %s: editable installs are not supported yet; use pip for them", o.Editables[0])
 	}

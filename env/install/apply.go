@@ -78,6 +78,17 @@ func (p *Plan) Apply(ctx context.Context) (*Result, error) {
 			current[d.Key] = d
 		}
 	}
+	// Another install may have put the same version in meanwhile: nothing to do for it.
+	todo := preps[:0]
+	for _, pr := range preps {
+		if d := current[pr.item.Name]; d != nil {
+			if v, ok := d.ParsedVersion(); ok && v.Compare(pr.item.Version) == 0 {
+				continue
+			}
+		}
+		todo = append(todo, pr)
+	}
+	preps = todo
 	tx := &transaction{root: p.Target.Env.Dir}
 	defer tx.cleanup()
 	for _, pr := range preps {

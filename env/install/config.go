@@ -13,6 +13,9 @@ import (
 // default); coil uses it in the same case only.
 const DefaultIndexURL = "https://pypi.org/simple"
 
+// etcPipConf is pip's system-wide file (a variable for tests).
+var etcPipConf = "/etc/pip.conf"
+
 // Sources says where packages come from: pip's index-url, extra-index-url, find-links and
 // no-index, as pip's configuration sets them (see LoadPipConfig).
 type Sources struct {
@@ -88,7 +91,7 @@ func ConfigFiles(getenv func(string) string, envDir string) []string {
 				cands = append(cands, filepath.Join(d, "pip", "pip.conf"))
 			}
 		}
-		cands = append(cands, "/etc/pip.conf")
+		cands = append(cands, etcPipConf)
 		if home != "" {
 			cands = append(cands, filepath.Join(home, ".pip", "pip.conf"))
 		}

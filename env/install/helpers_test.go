@@ -37,6 +37,7 @@ type dist struct {
 	sdistOnly     bool
 	module        string // module text; "" gives VALUE = "<version>"
 	breakRecord   bool   // RECORD hash wrong: the installer must refuse it
+	entryPoints   string // entry_points.txt
 }
 
 func (d dist) filename() string {
@@ -88,6 +89,9 @@ func (d dist) build(t testing.TB) []byte {
 		{mod + "/__init__.py", src},
 		{di + "/METADATA", d.metadata()},
 		{di + "/WHEEL", "Wheel-Version: 1.0\nGenerator: coil-test\nRoot-Is-Purelib: true\nTag: py3-none-any\n"},
+	}
+	if d.entryPoints != "" {
+		files = append(files, struct{ name, data string }{di + "/entry_points.txt", d.entryPoints})
 	}
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
