@@ -102,6 +102,9 @@ type Clash struct {
 	// Rejected says, for a common range that is not empty, why each version in it was not
 	// taken ("2.0: only an sdist …").
 	Rejected []string
+	// Similar counts the clashes like this one, between other versions of the same packages,
+	// that were met too.
+	Similar int
 }
 
 // ResolutionError explains a failed resolution as clashes between requirements, each traced
@@ -135,6 +138,9 @@ func ClashText(c Clash) string {
 	}
 	for _, r := range c.Rejected {
 		fmt.Fprintf(&b, "  %s\n", r)
+	}
+	if c.Similar > 0 {
+		fmt.Fprintf(&b, "  (and %d more like this, with other versions of the same packages)\n", c.Similar)
 	}
 	return b.String()
 }
@@ -720,6 +726,29 @@ func (s *solver) explain() []Clash {
 		return d
 	}
 	sort.SliceStable(cl, func(i, j int) bool { return score(cl[i]) < score(cl[j]) })
+	// Clashes between the same requirements of other versions of the same packages say the
+	// same thing: show the first, count the rest.
+	index := map[string]int{}
+	var uniq []Clash
+	for _, c := range cl {
+		var parts []string
+		for _, n := range c.Needs {
+			p := ""
+			if n.Parent != nil {
+				p = chainText(n.Parent)
+			}
+			parts = append(parts, p+"|"+n.Req.Source.String())
+		}
+		sort.Strings(parts)
+		k := c.Package + "#" + strings.Join(parts, ";") + "#" + fmt.Sprint(len(c.Rejected) > 0)
+		if i, ok := index[k]; ok {
+			uniq[i].Similar++
+			continue
+		}
+		index[k] = len(uniq)
+		uniq = append(uniq, c)
+	}
+	cl = uniq
 	if len(cl) > 3 {
 		cl = cl[:3]
 	}
