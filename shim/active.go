@@ -145,7 +145,7 @@ func (l Layout) fileNameOK(name string) bool {
 	if !strings.Contains(name, "/") {
 		return true
 	}
-	if !l.insideVersions(name) {
+	if !l.insideVersions(name, false) {
 		return false
 	}
 	// As bash's `cd` (logical) reads the path: as text, but what precedes each ".." must be a
@@ -167,20 +167,22 @@ func (l Layout) fileNameOK(name string) bool {
 }
 
 // lookupOK reports whether a name may be looked up at all: one that is safe anywhere
-// (ValidateName), pyenv's "." (the versions directory itself, which has no commands), or a
-// path that, read as text, stays below $PYENV_ROOT/versions ("../versions/3.12.1").
+// (ValidateName), or "." or a path that, read as text, stays in $PYENV_ROOT/versions
+// ("../versions/3.12.1"; "3.12.1/.." is the versions directory itself, which pyenv takes for an
+// installed version without commands).
 func (l Layout) lookupOK(name string) bool {
-	return ValidateName(name) == nil || name == "." || strings.Contains(name, "/") && l.insideVersions(name)
+	return ValidateName(name) == nil || name == "." || strings.Contains(name, "/") && l.insideVersions(name, true)
 }
 
-// insideVersions reports whether name joined to $PYENV_ROOT/versions, read as text, is below it.
-func (l Layout) insideVersions(name string) bool {
+// insideVersions reports whether name joined to $PYENV_ROOT/versions, read as text, is below it
+// (or, with orRoot, is the directory itself).
+func (l Layout) insideVersions(name string, orRoot bool) bool {
 	if l.PyenvRoot == "" || strings.ContainsRune(name, 0) || filepath.IsAbs(filepath.FromSlash(name)) {
 		return false
 	}
 	root := filepath.Clean(l.pyenvVersions())
 	p := filepath.Join(root, filepath.FromSlash(name))
-	return strings.HasPrefix(p, root+string(filepath.Separator))
+	return orRoot && p == root || strings.HasPrefix(p, root+string(filepath.Separator))
 }
 
 // Getwd is the directory a shim resolves for: the working directory, or $PWD when the working

@@ -65,6 +65,7 @@ type versionRequest struct {
 	ft          bool
 	implVersion string       // PyPy's own version prefix
 	rng         releaseRange // a PEP 440 range (>=3.11), nil otherwise
+	storeOnly   bool         // matches coil's store only
 }
 
 // parseRequest reads the request forms of the package doc; ok is false for names that are not
@@ -90,7 +91,9 @@ func parseRequest(name string) (versionRequest, bool) {
 			case after[0] == '@':
 				rest = after[1:]
 			case after[0] == '-' && (p.impl == "cpython" || allDigitsDots(strings.SplitN(after[1:], "-", 2)[0])):
-				rest = after[1:] // cpython-3.12, pypy-3.10
+				// cpython-3.12; pypy-3.10 is the prefix of coil's store names only (pyenv's are
+				// pypy3.10-7.3.17, and pyenv reads "pypy-3.10" as no version at all).
+				rest, r.storeOnly = after[1:], p.impl == "pypy"
 			case strings.ContainsAny(after[:1], "0123456789<>=!~"):
 				rest = after
 			default:
@@ -154,7 +157,7 @@ func allDigitsDots(s string) bool {
 }
 
 func (r versionRequest) matches(i Installed) bool {
-	if i.Alias || i.Env || i.Rolling || len(i.Release) == 0 || i.Impl != r.impl || i.FreeThreaded != r.ft {
+	if i.Alias || i.Env || i.Rolling || len(i.Release) == 0 || i.Impl != r.impl || i.FreeThreaded != r.ft || r.storeOnly && i.Kind != KindCoil {
 		return false
 	}
 	if r.implVersion != "" && i.ImplVersion != r.implVersion && !strings.HasPrefix(i.ImplVersion, r.implVersion+".") {

@@ -31,16 +31,12 @@ type NotInstalledError struct {
 
 func (e *NotInstalledError) Error() string {
 	var b strings.Builder
-	if e.Command != "" {
-		fmt.Fprintf(&b, "%s: command not found", e.Command)
-		if len(e.Searched) > 0 {
-			var in []string
-			for _, r := range e.Searched {
-				in = append(in, fmt.Sprintf("%s (set by %s)", r.Version.Name, r.Request.Origin()))
-			}
-			fmt.Fprintf(&b, " in %s", strings.Join(in, ", "))
+	if e.Command != "" && len(e.Searched) > 0 {
+		var in []string
+		for _, r := range e.Searched {
+			in = append(in, fmt.Sprintf("%s (set by %s)", r.Version.Name, r.Request.Origin()))
 		}
-		b.WriteString(", and ")
+		fmt.Fprintf(&b, "%s: command not found in %s, and ", e.Command, strings.Join(in, ", "))
 	}
 	for k, r := range append([]Request{e.Request}, e.More...) {
 		if k > 0 {

@@ -115,48 +115,57 @@ type word struct {
 // further records; NUL bytes are dropped and not counted. The first word of each record is a
 // name, records whose first word starts with '#' are skipped. Only space, tab and carriage
 // return separate words: a form feed, a vertical tab, a non-breaking space or a byte order mark
-// is part of the word. A character is a byte, or a UTF-8 sequence when utf8 reports that bash
-// would run in a UTF-8 locale (asked only for a record that reaches 1024 bytes).
+// is part of the word. A character is a byte, or a UTF-8 sequence when utf8Mode reports that
+// bash would run in a UTF-8 locale (asked only for a piece of more than 1024 bytes that is not
+// ASCII, the one case where it matters).
 func readWords(data []byte, utf8Mode func() bool) []word {
+	if bytes.IndexByte(data, 0) >= 0 {
+		data = bytes.ReplaceAll(data, []byte{0}, nil) // as bash's read: gone before anything else
+	}
 	var out []word
-	line := 1
-	mode := -1 // unknown; 0 bytes, 1 UTF-8 characters
-	rec := make([]byte, 0, 64)
-	for pos := 0; pos < len(data); {
-		start := line
-		rec = rec[:0]
-		for n := 0; pos < len(data) && n < maxLine; {
-			c := data[pos]
-			if c == '\n' {
-				pos++
-				line++
-				break
-			}
-			if c == 0 {
-				pos++
-				continue
-			}
-			width := 1
-			if c >= utf8.RuneSelf {
-				if mode < 0 {
+	mode := -1 // not known yet: 0 bytes, 1 UTF-8 characters
+	for n := 1; len(data) > 0; n++ {
+		line := data
+		if k := bytes.IndexByte(data, '\n'); k >= 0 {
+			line, data = data[:k], data[k+1:]
+		} else {
+			data = nil
+		}
+		for len(line) > 0 {
+			cut := len(line)
+			if cut > maxLine {
+				cut = maxLine
+				// Only a piece this long depends on the locale (and only if it is not ASCII).
+				if mode < 0 && !isASCII(line[:maxLine]) {
 					mode = 0
 					if utf8Mode != nil && utf8Mode() {
 						mode = 1
 					}
 				}
 				if mode == 1 {
-					_, width = utf8.DecodeRune(data[pos:])
+					cut = 0
+					for chars := 0; chars < maxLine && cut < len(line); chars++ {
+						_, w := utf8.DecodeRune(line[cut:])
+						cut += w
+					}
 				}
 			}
-			rec = append(rec, data[pos:pos+width]...)
-			pos += width
-			n++
-		}
-		if name := firstWord(rec); name != "" && name[0] != '#' {
-			out = append(out, word{Name: name, Line: start})
+			if name := firstWord(line[:cut]); name != "" && name[0] != '#' {
+				out = append(out, word{Name: name, Line: n})
+			}
+			line = line[cut:]
 		}
 	}
 	return out
+}
+
+func isASCII(b []byte) bool {
+	for _, c := range b {
+		if c >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // firstWord is rec's first word, words separated by space, tab or carriage return.
@@ -284,6 +293,10 @@ func WriteVersionFile(path string, names []string) error {
 		if ValidateName(n) != nil {
 			return fmt.Errorf("%w %q: a version name cannot contain '..' or a path separator", ErrBadName, n)
 		}
+		if strings.ContainsAny(n, " \t\r\n") || n[0] == '#' || len(n) >= maxLine {
+			// It would not read back as the same name.
+			return fmt.Errorf("%w %q: a version name cannot contain spaces or start with '#'", ErrBadName, n)
+		}
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
@@ -321,6 +334,10 @@ func localeInArchive(lang string) bool {
 			return true
 		}
 	}
-	data, err := os.ReadFile("/usr/lib/locale/locale-archive")
+	const archive = "/usr/lib/locale/locale-archive"
+	if st, err := os.Stat(archive); err != nil || st.Size() > 64<<20 {
+		return err == nil // too big to search: it most likely holds every locale
+	}
+	data, err := os.ReadFile(archive)
 	return err == nil && bytes.Contains(data, []byte(lang+".utf8\x00"))
 }
