@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/coilpy/coil/env"
+	"github.com/coilpy/coil/interp"
 	"github.com/coilpy/coil/resolver"
 	"github.com/spf13/cobra"
 )
@@ -77,9 +79,10 @@ the input is bad (unreadable files, bad requirement lines, an unknown environmen
 // checkJSON is the --json output: the project check and the environment check (either may be
 // null when not asked for), and the input errors.
 type checkJSON struct {
-	Check  *resolver.CheckReport `json:"check"`
-	Env    *resolver.EnvReport   `json:"env"`
-	Errors []string              `json:"errors"`
+	Check   *resolver.CheckReport `json:"check"`
+	Env     *resolver.EnvReport   `json:"env"`
+	SysPath *env.SysPath          `json:"sys_path,omitempty"`
+	Errors  []string              `json:"errors"`
 }
 
 func checkRun(ctx context.Context, o *checkOptions) error {
@@ -97,11 +100,11 @@ func checkRun(ctx context.Context, o *checkOptions) error {
 		broken = len(rep.Conflicts) > 0
 	}
 	if o.Env != "" {
-		rep, err := checkEnvironment(ctx, o)
+		rep, sp, err := checkEnvironment(ctx, o)
 		if err != nil {
 			return err
 		}
-		out.Env = rep
+		out.Env, out.SysPath = rep, sp
 		broken = broken || !rep.OK()
 	}
 	out.Errors = append(out.Errors, inputErrs...)
@@ -207,43 +210,128 @@ func (a *app) pythonMarkers(ctx context.Context, req string) (resolver.Environme
 	return e, nil
 }
 
-// checkEnvironment runs the pip check of --env.
-func checkEnvironment(ctx context.Context, o *checkOptions) (*resolver.EnvReport, error) {
+// checkEnvironment runs the pip check of --env: the distributions on the interpreter's
+// sys.path, built from its probe and the files (env.SysPathOf), checked as pip check does.
+func checkEnvironment(ctx context.Context, o *checkOptions) (*resolver.EnvReport, *env.SysPath, error) {
 	a := o.app
-	var e *env.Env
-	if strings.ContainsAny(o.Env, `/\`) || o.Env == "." || o.Env == ".." || env.IsEnv(a.abs(o.Env)) {
-		var err error
-		if e, err = env.Open(a.abs(o.Env)); err != nil {
-			if errors.Is(err, env.ErrNotEnv) {
-				return nil, usageErrorf("--env %s: %v", o.Env, err)
-			}
-			return nil, err
-		}
-	} else {
-		n, err := a.home().Get(o.Env)
-		if err != nil {
-			var nf *env.NotFoundError
-			if errors.As(err, &nf) {
-				return nil, &usageError{err}
-			}
-			return nil, err
-		}
-		e = n.Env
-	}
-	if err := e.Broken(); err != nil {
-		return nil, fmt.Errorf("check %s: %w", e.Dir, err)
-	}
-	markers, err := a.pythonMarkers(ctx, e.Python)
+	found, err := o.envInterpreter(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	site := e.SitePackages()
-	a.IO.Verbosef("Checking %s (Python %s)", strings.Join(site, ", "), markers["python_full_version"])
-	rep, warnings := resolver.CheckSitePackages(site, markers)
+	info := found.Info
+	markers := resolver.Environment{"extra": ""}
+	for k, v := range info.Markers {
+		markers[k] = v
+	}
+	sp := env.SysPathOf(info, &env.SysPathOptions{Getenv: a.Getenv, Cwd: a.Cwd})
+	if sp.VirtualEnv != "" {
+		a.IO.Verbosef("Checking the environment %s (Python %s, system site-packages %s)", sp.VirtualEnv, info.Version, onOff(sp.SystemSite))
+	} else {
+		a.IO.Verbosef("Checking the environment of %s (Python %s)", info.Path, info.Version)
+	}
+	for _, e := range sp.Entries {
+		from := e.Kind
+		if e.From != "" {
+			from += " " + e.From
+		}
+		a.IO.Verbosef("  %s (%s)", e.Path, from)
+	}
+	for _, im := range sp.Imports {
+		a.IO.Verbosef("  not run: %s:%d: %s", im.File, im.Line, truncateLine(im.Text, 60))
+	}
+	tp := env.TagPlatformOf(info)
+	rep, warnings := resolver.CheckSitePackages(sp.Dirs(), markers, resolver.EnvCheckOptions{Supported: tp.Supports, VirtualEnv: sp.VirtualEnv})
 	for _, w := range warnings {
 		a.IO.Warn("%s", w)
 	}
-	return rep, nil
+	return rep, sp, nil
+}
+
+func onOff(b bool) string {
+	if b {
+		return "included"
+	}
+	return "not included"
+}
+
+func truncateLine(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n]) + "…"
+	}
+	return s
+}
+
+// envInterpreter finds the interpreter whose environment --env names: a virtual environment
+// (a directory with pyvenv.cfg, or a name in WORKON_HOME), an installation prefix (a directory
+// with bin/python3), an interpreter binary, or an interpreter request (3.12, pypy3.10).
+func (o *checkOptions) envInterpreter(ctx context.Context) (*interp.Found, error) {
+	a := o.app
+	const hint = "give a virtual environment, a Python installation's directory, an interpreter, or a name in WORKON_HOME"
+	if strings.ContainsAny(o.Env, `/\`) || strings.HasPrefix(o.Env, ".") || strings.HasPrefix(o.Env, "~") || env.IsEnv(a.abs(o.Env)) {
+		p := a.abs(o.Env)
+		if strings.HasPrefix(o.Env, "~") {
+			if home := a.Getenv("HOME"); home != "" {
+				p = filepath.Join(home, strings.TrimPrefix(o.Env, "~"))
+			}
+		}
+		st, err := os.Stat(p)
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil, usageErrorf("--env %s: no such file or directory; %s", o.Env, hint)
+			}
+			return nil, err
+		}
+		if !st.IsDir() {
+			return o.probeForEnv(ctx, p, hint)
+		}
+		if env.IsEnv(p) {
+			e, err := env.Open(p)
+			if err != nil {
+				return nil, err
+			}
+			return o.venvInterpreter(ctx, e)
+		}
+		for _, name := range []string{"bin/python3", "bin/python", "python.exe", "bin/pypy3"} {
+			exe := filepath.Join(p, filepath.FromSlash(name))
+			if st, err := os.Stat(exe); err == nil && !st.IsDir() {
+				return o.probeForEnv(ctx, exe, hint)
+			}
+		}
+		return nil, usageErrorf("--env %s: %v (no pyvenv.cfg) and not a Python installation (no bin/python3); %s", o.Env, env.ErrNotEnv, hint)
+	}
+	n, err := a.home().Get(o.Env)
+	if err == nil {
+		return o.venvInterpreter(ctx, n.Env)
+	}
+	var nf *env.NotFoundError
+	if !errors.As(err, &nf) {
+		return nil, err
+	}
+	// Not a name: an interpreter request such as 3.12 or pypy3.10.
+	if _, perr := interp.ParseRequest(o.Env); perr != nil {
+		return nil, &usageError{fmt.Errorf("%w; nor is %q an interpreter request", err, o.Env)}
+	}
+	return a.findPython(ctx, o.Env)
+}
+
+// venvInterpreter is the interpreter of a virtual environment, which must still run.
+func (o *checkOptions) venvInterpreter(ctx context.Context, e *env.Env) (*interp.Found, error) {
+	if err := e.Broken(); err != nil {
+		return nil, fmt.Errorf("check %s: %w", e.Dir, err)
+	}
+	return o.app.findPython(ctx, e.Python)
+}
+
+// probeForEnv probes a file the user named; one that is not a Python interpreter is bad input.
+func (o *checkOptions) probeForEnv(ctx context.Context, exe, hint string) (*interp.Found, error) {
+	found, err := o.app.findPython(ctx, exe)
+	if err != nil {
+		if exitCode(err) == exitUsage {
+			return nil, err
+		}
+		return nil, usageErrorf("--env %s: %v; %s", o.Env, err, hint)
+	}
+	return found, nil
 }
 
 // lookUpNewest fills each package's newest offered version inside its common range.
@@ -312,16 +400,13 @@ func printCheck(a *app, o *checkOptions, r *checkJSON) {
 		}
 	}
 	if r.Env != nil {
-		lines := resolver.PipCheckLines(r.Env)
+		// pip check's lines, on stdout as pip prints them ("No broken requirements found."
+		// included); the distributions it cannot read are warnings on stderr.
 		for _, s := range r.Env.Skipped {
 			fmt.Fprintln(ios.ErrOut, "warning: "+s)
 		}
-		if r.Env.OK() {
-			ios.Status("%s", lines[0])
-		} else {
-			for _, l := range lines {
-				fmt.Fprintln(ios.Out, l)
-			}
+		for _, l := range resolver.PipCheckLines(r.Env) {
+			fmt.Fprintln(ios.Out, l)
 		}
 	}
 }
