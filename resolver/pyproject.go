@@ -505,10 +505,10 @@ func poetryClause(part string) ([]string, error) {
 		return nil, nil
 	}
 	bump := func(v Version, idx int) string {
-		r := append([]int(nil), v.release...)
-		r[idx]++
+		r := append([]num(nil), v.release...)
+		r[idx] = r[idx].succ()
 		for i := idx + 1; i < len(r); i++ {
-			r[i] = 0
+			r[i] = "0"
 		}
 		return final(v.epoch, r).String()
 	}
@@ -530,9 +530,9 @@ func poetryClause(part string) ([]string, error) {
 			}
 		} else {
 			switch {
-			case rel[0] > 0 || len(rel) == 1:
+			case !rel[0].isZero() || len(rel) == 1:
 				hi = bump(v, 0)
-			case rel[1] > 0 || len(rel) == 2:
+			case !rel[1].isZero() || len(rel) == 2:
 				hi = bump(v, 1)
 			default:
 				hi = bump(v, 2)

@@ -120,6 +120,9 @@ func (r Requirement) format(legacy bool) string {
 		b.WriteString(alt.String())
 	}
 	if r.URL != "" {
+		if !legacy {
+			b.WriteByte(' ') // packaging 21.3 wrote "name@ url"
+		}
 		b.WriteString("@ " + r.URL)
 		if r.Marker != nil {
 			b.WriteByte(' ')
@@ -311,11 +314,6 @@ func (t *tokenizer) parseRequirement() (Requirement, error) {
 	if !t.atEnd() {
 		return Requirement{}, t.fail("expected end of requirement")
 	}
-	if r.URL != "" {
-		if err := checkURL(r.URL); err != nil {
-			return Requirement{}, err
-		}
-	}
 	return r, nil
 }
 
@@ -354,7 +352,9 @@ func (t *tokenizer) parseSpecifier() (string, error) {
 	}
 	t.ws()
 	var b strings.Builder
-	for {
+	list, listed := t.specifierList()
+	b.WriteString(list)
+	for !listed {
 		m := newMState(t.src, 2)
 		end := -1
 		if !reSpecifierToken.match(m, t.pos, func(j int) bool { end = j; return true }) {
@@ -376,6 +376,35 @@ func (t *tokenizer) parseSpecifier() (string, error) {
 	return b.String(), nil
 }
 
+// specifierList reads the clauses in one piece when they make a specifier set, as packaging 26
+// does before reading them clause by clause: printable ASCII (and tabs) up to ";", ")" or the
+// end, whose comma-separated items all parse (one trailing comma allowed). A "===" clause then
+// ends at its comma, where the clause-by-clause reading would take the comma into its text.
+func (t *tokenizer) specifierList() (string, bool) {
+	end := t.pos
+	for end < len(t.src) {
+		c := t.src[end]
+		if c == ';' || c == ')' || !(c == '\t' || (c >= 0x20 && c <= 0x7e)) {
+			break
+		}
+		end++
+	}
+	if end == t.pos || (end < len(t.src) && t.src[end] != ';' && t.src[end] != ')') {
+		return "", false
+	}
+	text := string(t.src[t.pos:end])
+	set, err := ParseSpecifierSet(text)
+	if err != nil {
+		return "", false
+	}
+	commas := strings.Count(text, ",")
+	if set.Len() != commas+1 && !(set.Len() > 0 && set.Len() == commas && strings.HasSuffix(strings.TrimRight(text, " \t"), ",")) {
+		return "", false
+	}
+	t.pos = end
+	return text, true
+}
+
 func (t *tokenizer) parseRequirementMarker(start int, after string) (*Marker, error) {
 	if !t.take(';') {
 		return nil, &syntaxError{pos: start, msg: "expected end or semicolon (after " + after + ")"}
@@ -385,9 +414,7 @@ func (t *tokenizer) parseRequirementMarker(start int, after string) (*Marker, er
 		return nil, err
 	}
 	t.ws()
-	normalizeExtra(list)
-	prepare(list)
-	return &Marker{list: list}, nil
+	return newMarker(list), nil
 }
 
 // parseMarker: marker_atom (BOOLOP marker_atom)*.
@@ -455,7 +482,7 @@ var markerVariables = []string{
 	"platform_release", "platform_system", "platform.version", "platform_version",
 	"platform.machine", "platform_machine", "platform.python_implementation",
 	"platform_python_implementation", "python_implementation", "implementation_name",
-	"implementation_version", "extra",
+	"implementation_version", "extras", "extra", "dependency_groups",
 }
 
 func (t *tokenizer) parseMarkerVar() (mVar, error) {
@@ -507,82 +534,6 @@ func (t *tokenizer) parseMarkerOp() (string, error) {
 		}
 	}
 	return "", t.fail("expected a marker operator, one of <=, <, !=, ==, >=, >, ~=, ===, in, not in")
-}
-
-// checkURL applies packaging's URL check: a file: URL must survive urllib's
-// urlunparse(urlparse(url)) unchanged; any other must have a scheme and a host.
-func checkURL(u string) error {
-	scheme, netloc, rest, query, fragment, err := urlSplit(u)
-	if err != nil {
-		return err
-	}
-	if scheme == "file" {
-		if urlUnsplit(scheme, netloc, rest, query, fragment) != u {
-			return fmt.Errorf("invalid URL %q: a file URL must be written in normal form, like file:///path", u)
-		}
-		return nil
-	}
-	if scheme == "" || netloc == "" {
-		return fmt.Errorf("invalid URL %q: want scheme://host/..., like https://example.com/pkg.whl", u)
-	}
-	return nil
-}
-
-// urlSplit is Python 3.11's urllib.parse.urlsplit for what a requirement URL can hold.
-func urlSplit(u string) (scheme, netloc, rest, query, fragment string, err error) {
-	u = strings.TrimLeft(u, "\x00\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f ")
-	u = strings.NewReplacer("\t", "", "\r", "", "\n", "").Replace(u)
-	if i := strings.IndexByte(u, ':'); i > 0 && ((u[0] >= 'a' && u[0] <= 'z') || (u[0] >= 'A' && u[0] <= 'Z')) {
-		ok := true
-		for j := 0; j < i; j++ {
-			c := u[j]
-			if !((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.') {
-				ok = false
-				break
-			}
-		}
-		if ok {
-			scheme, u = strings.ToLower(u[:i]), u[i+1:]
-		}
-	}
-	if strings.HasPrefix(u, "//") {
-		end := len(u)
-		for _, d := range "/?#" {
-			if k := strings.IndexRune(u[2:], d); k >= 0 && k+2 < end {
-				end = k + 2
-			}
-		}
-		netloc, u = u[2:end], u[end:]
-		if strings.Contains(netloc, "[") != strings.Contains(netloc, "]") {
-			return "", "", "", "", "", fmt.Errorf("invalid URL %q: unbalanced brackets in the host", u)
-		}
-	}
-	if i := strings.IndexByte(u, '#'); i >= 0 {
-		u, fragment = u[:i], u[i+1:]
-	}
-	if i := strings.IndexByte(u, '?'); i >= 0 {
-		u, query = u[:i], u[i+1:]
-	}
-	return scheme, netloc, u, query, fragment, nil
-}
-
-func urlUnsplit(scheme, netloc, u, query, fragment string) string {
-	if netloc != "" || (scheme != "" && usesNetloc(scheme) && !strings.HasPrefix(u, "//")) {
-		if u != "" && u[0] != '/' {
-			u = "/" + u
-		}
-		u = "//" + netloc + u
-	}
-	if scheme != "" {
-		u = scheme + ":" + u
-	}
-	if query != "" {
-		u += "?" + query
-	}
-	if fragment != "" {
-		u += "#" + fragment
-	}
-	return u
 }
 
 func usesNetloc(scheme string) bool {
