@@ -19,11 +19,15 @@ import (
 // version files and the same variables, and compare what each says: `pyenv version-name` (the
 // names and the exit status) with coil's Active and Resolve, `pyenv which CMD` with coil's
 // Lookup, and, for the hand-written cases, pyenv's shim with coil's shim. pyenv is found at
-// $COIL_TEST_PYENV, else ~/.pyenv/bin/pyenv; without it they skip, and fail under CI.
+// $COIL_TEST_PYENV, else ~/.pyenv/bin/pyenv; without it they skip, and fail under CI. They
+// take a while (pyenv is many bash processes per question): -short skips them.
 
 // pyenvBinary is the real pyenv, or a skip (a failure in CI) when there is none.
 func pyenvBinary(t *testing.T) string {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("runs the real pyenv a few hundred times: not with -short")
+	}
 	p := os.Getenv("COIL_TEST_PYENV")
 	if p == "" {
 		home, _ := os.UserHomeDir()
@@ -35,7 +39,6 @@ func pyenvBinary(t *testing.T) string {
 // pyenvBench is a fake PYENV_ROOT whose versions are directories of small scripts, pyenv's own
 // shims for them, and a "system" directory on PATH.
 type pyenvBench struct {
-	t       *testing.T
 	f       *fakeTree
 	pyenv   string
 	sysbin  string
@@ -77,7 +80,7 @@ func newPyenvBench(t *testing.T) *pyenvBench {
 		f.Script(filepath.Join(sysbin, c), fmt.Sprintf(fakePython, "system "+c))
 	}
 	b := &pyenvBench{
-		t: t, f: f, pyenv: pyenv, sysbin: sysbin,
+		f: f, pyenv: pyenv, sysbin: sysbin,
 		pathEnv: filepath.Join(f.Pyenv, "shims") + ":" + sysbin + ":/usr/bin:/bin",
 		layout: Layout{PyenvRoot: f.Pyenv, StoreDir: filepath.Join(f.CoilHome, "pythons"),
 			ShimsDir: filepath.Join(f.CoilHome, "shims"), WorkonHome: f.Workon},
@@ -150,21 +153,21 @@ type whichAnswer struct {
 }
 
 // setup writes the case's files and returns its working directory and variables.
-func (b *pyenvBench) setup(c compatCase) (string, map[string]string) {
+func (b *pyenvBench) setup(t *testing.T, c compatCase) (string, map[string]string) {
 	b.mu.Lock()
 	b.n++
 	base := filepath.Join(b.f.Root, "cases", fmt.Sprint(b.n))
 	b.mu.Unlock()
 	cwd := filepath.Join(base, "proj", "a", "b")
-	must(b.t, os.MkdirAll(cwd, 0o755))
-	must(b.t, os.MkdirAll(filepath.Join(base, "other"), 0o755))
+	must(t, os.MkdirAll(cwd, 0o755))
+	must(t, os.MkdirAll(filepath.Join(base, "other"), 0o755))
 	if c.File != nil {
-		write(b.t, filepath.Join(base, "proj", VersionFileName), *c.File)
+		write(t, filepath.Join(base, "proj", VersionFileName), *c.File)
 	}
 	if c.OtherFile != nil {
-		write(b.t, filepath.Join(base, "other", VersionFileName), *c.OtherFile)
+		write(t, filepath.Join(base, "other", VersionFileName), *c.OtherFile)
 	}
-	write(b.t, filepath.Join(base, "afile"), "")
+	write(t, filepath.Join(base, "afile"), "")
 	vars := map[string]string{}
 	for k, v := range c.Vars {
 		vars[k] = v
@@ -176,7 +179,7 @@ func (b *pyenvBench) setup(c compatCase) (string, map[string]string) {
 }
 
 // runPyenv asks the real pyenv.
-func (b *pyenvBench) runPyenv(cwd string, vars map[string]string, cmds []string) answer {
+func (b *pyenvBench) runPyenv(t *testing.T, cwd string, vars map[string]string, cmds []string) answer {
 	run := func(args ...string) (string, string, int) {
 		cmd := exec.Command(b.pyenv, args...)
 		cmd.Dir, cmd.Env = cwd, b.env(vars)
@@ -190,7 +193,7 @@ func (b *pyenvBench) runPyenv(cwd string, vars map[string]string, cmds []string)
 		case errors.As(err, &ee):
 			return out.String(), errb.String(), ee.ExitCode()
 		}
-		b.t.Fatalf("pyenv %v: %v", args, err)
+		t.Fatalf("pyenv %v: %v", args, err)
 		return "", "", 0
 	}
 	var a answer
@@ -318,8 +321,8 @@ func (b *pyenvBench) check(t *testing.T, c compatCase, v *verdict) {
 	if len(c.Cmds) == 0 {
 		c.Cmds = []string{"python"}
 	}
-	cwd, vars := b.setup(c)
-	py := b.runPyenv(cwd, vars, c.Cmds)
+	cwd, vars := b.setup(t, c)
+	py := b.runPyenv(t, cwd, vars, c.Cmds)
 	co := b.runCoil(cwd, vars, c.Cmds)
 	b.compare(t, c, py, co, v)
 }
@@ -427,12 +430,17 @@ func TestPyenvCompat(t *testing.T) {
 		{File: str("3.11.7/envs/../../3.12.1\n")},
 		{File: str("venv1/../3.12.1\n")},
 	}
-	for _, c := range cases {
-		if c.Cmds == nil {
-			c.Cmds = py
+	t.Run("cases", func(t *testing.T) {
+		for k, c := range cases {
+			if c.Cmds == nil {
+				c.Cmds = py
+			}
+			t.Run(fmt.Sprint(k), func(t *testing.T) {
+				t.Parallel()
+				b.check(t, c, &v)
+			})
 		}
-		b.check(t, c, &v)
-	}
+	})
 	t.Logf("%d lookups: %d the same as pyenv's which, %d where pyenv falls back to the system command, %d where pyenv's which contradicts its version-name",
 		v.n, v.same, v.systemFallback, v.pyenvSplit)
 }
@@ -454,7 +462,7 @@ func TestPyenvShimCompat(t *testing.T) {
 		{File: str("3.12.1\n"), PyenvDir: "nope"},
 		{File: str("system\n")},
 	} {
-		cwd, vars := b.setup(c)
+		cwd, vars := b.setup(t, c)
 		run := func(shims string, extra ...string) (string, int) {
 			cmd := exec.Command(filepath.Join(shims, "python"), "-c", "x")
 			cmd.Dir = cwd
