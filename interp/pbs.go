@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -48,8 +49,8 @@ func parsePBSAsset(name string) (d Download, flavorRank int, ok bool) {
 		return d, 0, false
 	}
 	parts := strings.Split(m[3], "-")
-	if len(parts) < 4 {
-		return d, 0, false
+	if len(parts) < 4 || slices.Contains(parts, "") {
+		return d, 0, false // a triple and a flavor, none of them empty
 	}
 	d = Download{Implementation: "cpython", Version: m[1], Build: m[2], Variant: "default", Arch: parts[0], Libc: "none"}
 	switch d.Arch {
