@@ -17,8 +17,11 @@ type Requirement struct {
 	// Extras are the extras asked for, sorted, as written.
 	Extras    []string     `json:"extras,omitempty"`
 	Specifier SpecifierSet `json:"specifier"`
-	URL       string       `json:"url,omitempty"`
-	Marker    *Marker      `json:"marker,omitempty"`
+	// URL is the "@ URL" location. A requirements file's bare archive URL
+	// (https://host/pkg-1.0-py3-none-any.whl) also pins the version its file name gives in
+	// Specifier; String then leaves the specifier out, as PEP 508 has no way to write both.
+	URL    string  `json:"url,omitempty"`
+	Marker *Marker `json:"marker,omitempty"`
 	// Source says where the requirement was read; zero for a string parsed directly.
 	Source Source `json:"source"`
 	// Editable marks a requirements file's "-e" line.
@@ -112,7 +115,9 @@ func (r Requirement) format(legacy bool) string {
 	if len(r.Extras) > 0 {
 		b.WriteString("[" + strings.Join(r.Extras, ",") + "]")
 	}
-	b.WriteString(r.Specifier.String())
+	if r.URL == "" {
+		b.WriteString(r.Specifier.String())
+	}
 	for i, alt := range r.Or {
 		if i > 0 {
 			b.WriteString(" || ")
