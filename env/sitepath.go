@@ -112,7 +112,7 @@ func SysPathOf(info *interp.Info, o *SysPathOptions) *SysPath {
 	if getenv == nil {
 		getenv = os.Getenv
 	}
-	b := &sysPathBuilder{info: info, known: map[string]bool{}, sp: &SysPath{Python: info.Path}}
+	b := &sysPathBuilder{info: info, known: map[string]bool{}, done: map[string]bool{}, sp: &SysPath{Python: info.Path}}
 	b.py313 = info.Major() > 3 || (info.Major() == 3 && info.Minor() >= 13)
 
 	// 1. Before site: PYTHONPATH, the standard library.
@@ -197,6 +197,7 @@ type sysPathBuilder struct {
 	info   *interp.Info
 	sp     *SysPath
 	known  map[string]bool
+	done   map[string]bool // site directories whose .pth files were read
 	venv   bool
 	debian bool
 	py313  bool
@@ -341,6 +342,12 @@ func (b *sysPathBuilder) addSiteDir(dir, kind string) {
 	}
 	dir = filepath.Clean(dir)
 	b.add(dir, kind, "", false)
+	// site processes a venv's directories twice (for the venv, then among its prefixes); the
+	// second pass adds no path, so it is left out (its import lines would run again).
+	if b.done[dir] {
+		return
+	}
+	b.done[dir] = true
 	names, err := listNames(dir)
 	if err != nil {
 		return

@@ -7,7 +7,8 @@
 // The reference for versions, specifiers, requirements and markers is Python's packaging 26.4
 // (26.3, the copy pip 26.3 vendors, differs only about "===": it accepts one with no text, and
 // in a requirement lets a "===" clause take the comma after it); for the environment check it is
-// pip 23 with its vendored packaging 21.3. The differential tests compare with packaging on
+// the newest pip release, 26.3 (where older pips answer differently is listed under Checks).
+// The differential tests compare with packaging on
 // generated corpora: they use the newest packaging among python3 on PATH and Debian's
 // /usr/bin/python3, or the interpreter named by COIL_TEST_PACKAGING_PYTHON, and skip (fail on
 // CI) when none has packaging 26. Differences are listed at the end, and where packaging 23.0
@@ -99,8 +100,9 @@
 // "file:line: what is wrong", collected while reading goes on and returned joined.
 //
 // ReadInstalled reads *.dist-info/METADATA and *.egg-info (PKG-INFO and requires.txt, whose
-// "[extra:marker]" sections become markers) from site-packages directories, in the order pip
-// finds them.
+// "[extra:marker]" sections become markers) from sys.path entries — directories, eggs (a
+// directory or zip named *.egg, its EGG-INFO) and the targets of .egg-link files — in the order
+// pip finds them. Which entries an interpreter has is env.SysPathOf's business.
 //
 // # Checks
 //
@@ -112,7 +114,36 @@
 //
 // CheckEnv (and CheckSitePackages) report what `pip check` reports, and PipCheckLines prints
 // it exactly as pip does, in pip's order: distributions as found, each one's problems sorted
-// as pip sorts them.
+// as pip sorts them, then the wheels the interpreter cannot run.
+//
+// Which pip: the newest release (26.3) is the expectation, and the slow tests compare with it
+// (and with the pip each test environment has, where they agree). Where pip releases disagree,
+// coil answers as 26.3 does:
+//
+//   - A version that is not PEP 440 (1.0-SNAPSHOT): pip 23, with packaging 21.3's
+//     LegacyVersion, checks the distribution and prints the version as written; pip 24.1 and
+//     later warn "Error parsing dependencies of NAME: Invalid version: '1.0-SNAPSHOT'", leave it
+//     out (so its dependents find it missing) and fail. coil does the latter (the warning in
+//     Skipped).
+//   - Wheel tags: pip 23.3 and later report "NAME VERSION is not supported on this platform"
+//     for a *.dist-info whose WHEEL file has no tag the interpreter supports (none at all
+//     counts), within the virtual environment only; older pips do not. coil reports them,
+//     judging tags as packaging.tags.sys_tags() lists them; a manylinux or musllinux tag is
+//     accepted when the C library's version cannot be read, and a macOS tag when the running
+//     macOS version is unknown, so coil never reports a wheel that pip accepts.
+//   - The version of a *.dist-info directory named NAME-VERSION is VERSION whatever METADATA
+//     says, and such a directory counts even without METADATA (pip 24.1 and earlier skipped it
+//     for want of a Name).
+//   - Eggs: only those on sys.path count (through a .pth file, usually easy-install.pth); pip
+//     25.0 and earlier also found *.egg entries of a site directory that were not on sys.path.
+//   - On Python 3.10 and earlier pip reads metadata with pkg_resources, which among other
+//     things finds eggs in site directories and orders a directory's distributions by version;
+//     coil reads every interpreter's environment with importlib.metadata's rules, as pip does
+//     from 3.11 (and exclusively from 3.14).
+//
+// What coil cannot know without running Python: pip check also sees sys.path[0] (the working
+// directory for `python -m pip`), and whatever the import lines of .pth files do. coil checks
+// the environment, not the directory it is run in, and runs no .pth code (env.SysPathOf).
 //
 // CheckProjects' report is JSON with these fields (stable; new fields may be added):
 //
@@ -128,7 +159,8 @@
 //
 // CheckEnv's report is {"checked", "missing": [{"dist", "version", "requirement",
 // "dependency", "source": {"file", "line"}}], "conflicts": [{"dist", "version", "requirement",
-// "dependency", "installed_version", "source"}], "skipped": [string]}.
+// "dependency", "installed_version", "source"}], "skipped": [string], "unsupported": [{"dist",
+// "version", "tags", "path"}]}.
 //
 // ListIndex (PEP 503 HTML or PEP 691 JSON simple repositories) and ListDir (wheel and sdist
 // names in a find-links directory) list what is offered; Newest picks the newest offer in a
@@ -139,6 +171,6 @@
 // Marker strings with \N{...} escapes are rejected. String cannot fail: a marker value holding
 // both quote characters (only escapes can write one) prints in double quotes with \x22 for
 // the double quote, where packaging raises. Environment values are strings: extras and
-// dependency_groups are names separated by commas. For pip check, Requires-Dist entries that
-// only packaging 21.3's legacy specifiers accept make the distribution count as broken.
+// dependency_groups are names separated by commas. For pip check, a Requires-Dist entry that
+// does not parse makes the distribution count as broken, as in pip.
 package resolver

@@ -1,9 +1,11 @@
 package resolver
 
 import (
+	"archive/zip"
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -311,4 +313,198 @@ func BenchmarkEnvCheck(b *testing.B) {
 			}
 		}
 	})
+}
+
+func writeSiteFiles(t *testing.T, root string, files map[string]string) {
+	t.Helper()
+	for name, text := range files {
+		p := filepath.Join(root, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func zipFiles(t *testing.T, file string, files map[string]string) {
+	t.Helper()
+	f, err := os.Create(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zw := zip.NewWriter(f)
+	for _, name := range slices.Sorted(maps.Keys(files)) {
+		w, err := zw.Create(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write([]byte(files[name]))
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+}
+
+// TestReadInstalledPathEntries covers the kinds of sys.path entries and pip 26's reading of
+// metadata directory names.
+func TestReadInstalledPathEntries(t *testing.T) {
+	root := t.TempDir()
+	site := filepath.Join(root, "site")
+	writeSiteFiles(t, site, map[string]string{
+		// The version comes from the directory's name when it has one.
+		"dirver-1.0.dist-info/METADATA": "Name: dirver\nVersion: 2.0\n",
+		// No METADATA at all: name and version from the directory's name, no requirements.
+		"nometa-3.0.dist-info/RECORD": "",
+		// No version in the name: Version; no name in the name: Name.
+		"plain.dist-info/METADATA": "Name: Plain_Pkg\nVersion: 4.0\nRequires-Dist: dirver>2\n",
+		// Egg metadata directly in a site directory is not an egg on the path.
+		"notonpath-1.0-py3.11.egg/EGG-INFO/PKG-INFO": "Name: notonpath\nVersion: 1.0\n",
+		// A legacy editable install.
+		"linked.egg-link": "../project\n.\n",
+	})
+	writeSiteFiles(t, root, map[string]string{
+		"project/linked.egg-info/PKG-INFO":     "Name: linked\nVersion: 0.1\n",
+		"project/linked.egg-info/requires.txt": "dirver\n[extra]\nnope\n",
+		// An egg directory on the path: its EGG-INFO, named by Name.
+		"eggdir-1.0-py3.11.egg/EGG-INFO/PKG-INFO":     "Name: eggdir\nVersion: 1.0\n",
+		"eggdir-1.0-py3.11.egg/EGG-INFO/requires.txt": "zipped>=3\n",
+		// A later directory: its dirver loses to the first one.
+		"later/dirver-9.0.dist-info/METADATA":        "Name: dirver\nVersion: 9.0\n",
+		"later/snap-1.0-SNAPSHOT.dist-info/METADATA": "Name: snap\nVersion: 1.0-SNAPSHOT\n",
+	})
+	zipFiles(t, filepath.Join(root, "zipped-2.0-py3.11.egg"), map[string]string{
+		"EGG-INFO/PKG-INFO": "Name: zipped\nVersion: 2.0\n", "EGG-INFO/requires.txt": "eggdir<1\n", "zipped/__init__.py": "",
+	})
+	// A wheel on the path is never looked into.
+	zipFiles(t, filepath.Join(root, "inwheel-1.0-py3-none-any.whl"), map[string]string{
+		"inwheel-1.0.dist-info/METADATA": "Name: inwheel\nVersion: 1.0\n",
+	})
+	paths := []string{site, filepath.Join(root, "eggdir-1.0-py3.11.egg"), filepath.Join(root, "zipped-2.0-py3.11.egg"),
+		filepath.Join(root, "inwheel-1.0-py3-none-any.whl"), filepath.Join(root, "later"), filepath.Join(root, "missing")}
+	dists, err := ReadInstalled(paths)
+	if err == nil || len(ReadErrors(err)) != 1 || !strings.Contains(err.Error(), "Invalid version: '1.0-SNAPSHOT'") {
+		t.Errorf("errors: %v", err)
+	}
+	got := map[string]string{}
+	for _, d := range dists {
+		got[d.Key] = d.Version + " " + filepath.Base(d.Location)
+	}
+	want := map[string]string{
+		"dirver": "1.0 site", "nometa": "3.0 site", "plain-pkg": "4.0 site", "linked": "0.1 site",
+		"eggdir": "1.0 eggdir-1.0-py3.11.egg", "zipped": "2.0 zipped-2.0-py3.11.egg", "snap": "1.0-SNAPSHOT later",
+	}
+	if !maps.Equal(got, want) {
+		t.Errorf("dists %v\nwant  %v", got, want)
+	}
+	env, _ := DefaultEnvironment("3.11")
+	rep := CheckEnv(dists, env)
+	lines := PipCheckLines(rep)
+	for _, w := range []string{
+		"plain-pkg 4.0 has requirement dirver>2, but you have dirver 1.0.",
+		"eggdir 1.0 has requirement zipped>=3, but you have zipped 2.0.",
+		"zipped 2.0 has requirement eggdir<1, but you have eggdir 1.0.",
+	} {
+		if !slices.Contains(lines, w) {
+			t.Errorf("missing %q in %q", w, lines)
+		}
+	}
+	if len(lines) != 3 || len(rep.Skipped) != 1 || !strings.Contains(rep.Skipped[0], "Error parsing dependencies of snap: Invalid version: '1.0-SNAPSHOT'") {
+		t.Errorf("lines %q skipped %q", lines, rep.Skipped)
+	}
+}
+
+func TestWheelTags(t *testing.T) {
+	cp311 := &TagPlatform{Implementation: "cpython", Major: 3, Minor: 11, Platform: "linux-x86_64", Libc: "glibc", Glibc: [2]int{2, 36}}
+	cp313t := &TagPlatform{Implementation: "cpython", Major: 3, Minor: 13, ABIFlags: "t", FreeThreaded: true, Platform: "linux-x86_64", Libc: "glibc", Glibc: [2]int{2, 17}}
+	pypy := &TagPlatform{Implementation: "pypy", Major: 3, Minor: 10, SOABI: "pypy310-pp73-x86_64-linux-gnu", Platform: "linux-x86_64"}
+	win := &TagPlatform{Implementation: "cpython", Major: 3, Minor: 12, Platform: "win-amd64"}
+	mac := &TagPlatform{Implementation: "cpython", Major: 3, Minor: 12, Platform: "macosx-11.0-arm64", MacOS: [2]int{14, 2}}
+	for _, tc := range []struct {
+		p    *TagPlatform
+		tag  string
+		want bool
+	}{
+		{cp311, "py3-none-any", true},
+		{cp311, "py2.py3-none-any", true},
+		{cp311, "py311-none-any", true},
+		{cp311, "py312-none-any", false},
+		{cp311, "py2-none-any", false},
+		{cp311, "cp311-none-any", true},
+		{cp311, "cp310-none-any", false},
+		{cp311, "cp311-cp311-linux_x86_64", true},
+		{cp311, "cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64", true},
+		{cp311, "cp311-cp311-manylinux1_x86_64", true},
+		{cp311, "cp311-cp311-manylinux_2_36_x86_64", true},
+		{cp311, "cp311-cp311-manylinux_2_37_x86_64", false},
+		{cp311, "cp311-cp311-musllinux_1_1_x86_64", false},
+		{cp311, "cp311-cp311-manylinux_2_17_aarch64", false},
+		{cp311, "cp37-abi3-manylinux_2_17_x86_64", true},
+		{cp311, "cp312-abi3-manylinux_2_17_x86_64", false},
+		{cp311, "cp312-cp312-manylinux_2_17_x86_64", false},
+		{cp311, "py3-none-manylinux_2_17_x86_64", true},
+		{cp311, "cp39-cp39-win_amd64", false},
+		{cp311, "no-dashes", false},
+		{cp313t, "cp313-cp313t-manylinux_2_17_x86_64", true},
+		{cp313t, "cp313-cp313-manylinux_2_17_x86_64", false},
+		{cp313t, "cp38-abi3-manylinux_2_17_x86_64", false},
+		{pypy, "pp310-pypy310_pp73-manylinux_2_17_x86_64", true}, // unknown C library: accepted
+		{pypy, "cp310-cp310-manylinux_2_17_x86_64", false},
+		{pypy, "cp310-abi3-manylinux_2_17_x86_64", false},
+		{pypy, "py3-none-any", true},
+		{win, "cp312-cp312-win_amd64", true},
+		{win, "cp312-cp312-win32", false},
+		{mac, "cp312-cp312-macosx_11_0_arm64", true},
+		{mac, "cp312-cp312-macosx_14_0_universal2", true},
+		{mac, "cp312-cp312-macosx_15_0_arm64", false},
+		{mac, "cp312-cp312-macosx_10_9_x86_64", false},
+	} {
+		got := slices.ContainsFunc(ExpandTag(tc.tag), tc.p.Supports)
+		if got != tc.want {
+			t.Errorf("%s on %s %d.%d %s: %v, want %v", tc.tag, tc.p.Implementation, tc.p.Major, tc.p.Minor, tc.p.Platform, got, tc.want)
+		}
+	}
+}
+
+// TestCheckEnvUnsupported: a WHEEL whose tags the interpreter cannot run, or without Tag
+// lines, is reported (with the metadata's Name), only inside the virtual environment.
+func TestCheckEnvUnsupported(t *testing.T) {
+	root := t.TempDir()
+	site := filepath.Join(root, "venv", "lib", "site-packages")
+	writeSiteFiles(t, site, map[string]string{
+		"win-1.0.dist-info/METADATA":     "Name: Win_Only\nVersion: 1.0\n",
+		"win-1.0.dist-info/WHEEL":        "Wheel-Version: 1.0\nTag: cp39-cp39-win_amd64\n",
+		"pure-1.0.dist-info/METADATA":    "Name: pure\nVersion: 1.0\n",
+		"pure-1.0.dist-info/WHEEL":       "Wheel-Version: 1.0\nTag: py2-none-any\nTag: py3-none-any\n",
+		"notags-2.dist-info/METADATA":    "Name: notags\nVersion: 2\n",
+		"notags-2.dist-info/WHEEL":       "Wheel-Version: 1.0\n",
+		"egg-1.0.egg-info/PKG-INFO":      "Name: egg\nVersion: 1.0\n",
+		"nowheel-1.0.dist-info/METADATA": "Name: nowheel\nVersion: 1.0\n",
+	})
+	outside := filepath.Join(root, "system")
+	writeSiteFiles(t, outside, map[string]string{
+		"sys-1.0.dist-info/METADATA": "Name: sys\nVersion: 1.0\n",
+		"sys-1.0.dist-info/WHEEL":    "Tag: cp39-cp39-win_amd64\n",
+	})
+	env, _ := DefaultEnvironment("3.11")
+	p := &TagPlatform{Implementation: "cpython", Major: 3, Minor: 11, Platform: "linux-x86_64"}
+	rep, _ := CheckSitePackages([]string{site, outside}, env, EnvCheckOptions{Supported: p.Supports, VirtualEnv: filepath.Join(root, "venv")})
+	var got []string
+	for _, u := range rep.Unsupported {
+		got = append(got, u.Dist+" "+u.Version)
+	}
+	slices.Sort(got)
+	if want := []string{"Win_Only 1.0", "notags 2"}; !slices.Equal(got, want) {
+		t.Errorf("unsupported %q, want %q", got, want)
+	}
+	if rep.OK() || !slices.Contains(PipCheckLines(rep), "Win_Only 1.0 is not supported on this platform") {
+		t.Errorf("lines %q", PipCheckLines(rep))
+	}
+	// Outside a virtual environment every distribution counts.
+	rep, _ = CheckSitePackages([]string{site, outside}, env, EnvCheckOptions{Supported: p.Supports})
+	if len(rep.Unsupported) != 3 {
+		t.Errorf("unsupported %+v", rep.Unsupported)
+	}
 }

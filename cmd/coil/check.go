@@ -29,7 +29,7 @@ type checkOptions struct {
 func newCmdCheck(a *app, runF func(*checkOptions) error) *cobra.Command {
 	o := &checkOptions{app: a}
 	cmd := &cobra.Command{
-		Use:   "check [<dir>...] [--env <name>|<path>] [--python <req>] [--pre] [--json] [--index <url>] [--find-links <dir>]",
+		Use:   "check [<dir>...] [--env <name>|<path>|<python>] [--python <req>] [--pre] [--json] [--index <url>] [--find-links <dir>]",
 		Short: "Check that projects' dependency ranges fit together, or an environment like pip check",
 		Long: `Check the requirements of one or more projects against each other: for every package, the
 version ranges all projects ask for are intersected exactly (PEP 440), and a package that no
@@ -41,18 +41,27 @@ the project's Python: --python when given (a version such as 3.9 needs no interp
 project's .python-version, else the default interpreter. Pre-releases count only when a
 requirement names one, or with --pre.
 
-With --env, the installed packages of a virtual environment (a name in WORKON_HOME or a path) are
-checked the way pip check does, and reported in pip check's words.
+With --env, an installed environment is checked the way pip check does (the newest pip's rules),
+and reported in pip check's words on stdout. --env takes a virtual environment (a path, or a name
+in WORKON_HOME), a Python installation's directory (/usr), an interpreter (/usr/bin/python3,
+.venv/bin/python) or an interpreter request (3.12, pypy3.10): the environment is every directory
+on that interpreter's sys.path, built as Python's site module builds it (system site-packages when
+pyvenv.cfg includes them, the user site, .pth files, eggs), without starting Python except to probe
+an interpreter coil has not seen before. -v lists the directories. (--python keeps its meaning:
+the Python that projects' markers are evaluated for.)
 
 With --index or --find-links, -v also shows the newest version offered inside each package's
 common range.
 
 Exit status: 0 when everything fits, 1 when there are conflicts (or broken requirements), 2 when
-the input is bad (unreadable files, bad requirement lines, an unknown environment).`,
+the input is bad (unreadable files, bad requirement lines, an unknown environment, a file that is
+not an interpreter).`,
 		Example: `  coil check                          # the project in this directory
   coil check app/ lib/ worker/        # three projects that will share an environment
   coil check --python 3.9 -v .        # evaluate markers for 3.9, show every common range
   coil check --env .venv              # like .venv/bin/python -m pip check
+  coil check --env /usr/bin/python3   # like /usr/bin/python3 -m pip check
+  coil check --env 3.12 -v            # the 3.12 interpreter's environment, with its sys.path
   coil check --json app/ lib/ | jq .check.conflicts`,
 		Args: cobraArgs(cobra.ArbitraryArgs),
 		RunE: func(c *cobra.Command, args []string) error {
@@ -67,7 +76,7 @@ the input is bad (unreadable files, bad requirement lines, an unknown environmen
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.Env, "env", "", "check an installed environment (a name in WORKON_HOME or a path) like pip check")
+	f.StringVar(&o.Env, "env", "", "check an installed environment like pip check: a venv (name or path), a Python prefix, an interpreter or a request")
 	f.StringVarP(&o.Python, "python", "p", "", "the Python to evaluate markers for: a version (3.12) or an interpreter request")
 	f.BoolVar(&o.Pre, "pre", false, "let pre-releases satisfy every requirement")
 	f.BoolVar(&o.JSON, "json", false, "print the result as JSON")

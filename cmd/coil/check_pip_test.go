@@ -103,8 +103,8 @@ func TestCheckEnvAgainstPip(t *testing.T) {
 			},
 		},
 		{
-			// pip before 24.1 also finds the eggs of a site directory that are not on sys.path
-			// ("lost" here): only the newest pip is compared.
+			// pip 25.0 and earlier also find the eggs of a site directory that are not on
+			// sys.path ("lost" here): only the newest pip is compared.
 			name: "pyenv3.11-eggs", python: pyenv("3.11.7"), venv: []string{"--without-pip"},
 			build: func(t *testing.T, c *pipCase) {
 				c.dist(t, c.site, "fromwrapper", "1.0")
