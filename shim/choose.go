@@ -34,6 +34,20 @@ func Choose(name string, installed []Installed) (Installed, bool) {
 			return i, true
 		}
 		if r, ok := parseRequest(n); ok {
+			if pyenvSpelling(n) {
+				// pyenv's own prefix match picks among pyenv's installs, exactly as pyenv
+				// would ("3.11" may be 3.11.7-custom); coil's store and environments are
+				// matched by version, and the newer of the two wins.
+				pi, pok := pyenvLatest(n, installed)
+				ci, cok := chooseNewest(r, withoutKind(installed, KindPyenv))
+				switch {
+				case pok && cok && compareInstalled(ci, pi) > 0, !pok && cok:
+					return ci, true
+				case pok:
+					return pi, true
+				}
+				continue
+			}
 			if i, ok := chooseNewest(r, installed); ok {
 				return i, true
 			}
@@ -44,6 +58,23 @@ func Choose(name string, installed []Installed) (Installed, bool) {
 		}
 	}
 	return Installed{}, false
+}
+
+// pyenvSpelling reports a request written the way pyenv's prefix match reads it: a version
+// ("3.12", "3.13t") or a PyPy one ("pypy3.10", "pypy3.10-7.3"), not one of uv's forms.
+func pyenvSpelling(n string) bool {
+	n = strings.TrimPrefix(n, "pypy")
+	return n != "" && isDigit(n[0]) && !strings.ContainsAny(n, "@+<>=!~,")
+}
+
+func withoutKind(installed []Installed, k Kind) []Installed {
+	out := make([]Installed, 0, len(installed))
+	for _, i := range installed {
+		if i.Kind != k {
+			out = append(out, i)
+		}
+	}
+	return out
 }
 
 func chooseExact(name string, installed []Installed) (Installed, bool) {
@@ -90,7 +121,7 @@ func parseRequest(name string) (versionRequest, bool) {
 				return r, p.prefix != "python"
 			case after[0] == '@':
 				rest = after[1:]
-			case after[0] == '-' && (p.impl == "cpython" || allDigitsDots(strings.SplitN(after[1:], "-", 2)[0])):
+			case after[0] == '-' && (p.prefix == "cpython" || p.prefix == "pypy" && allDigitsDots(strings.SplitN(after[1:], "-", 2)[0])):
 				// cpython-3.12; pypy-3.10 is the prefix of coil's store names only (pyenv's are
 				// pypy3.10-7.3.17, and pyenv reads "pypy-3.10" as no version at all).
 				rest, r.storeOnly = after[1:], p.impl == "pypy"
@@ -318,7 +349,18 @@ func comparePyenvSortKey(a, b string) int {
 			return c
 		}
 	}
-	return strings.Compare(b, a)
+	// sort's last resort: the whole key line, in increasing order (so the earlier line is the
+	// "greater" here, the one taken first).
+	return strings.Compare(pyenvKeyLine(b), pyenvKeyLine(a))
+}
+
+// pyenvKeyLine is the line pyenv-latest sorts: the name with its first "<alnum>-" turned into
+// "<alnum>." and "..", else "...", appended, then "|" and the name.
+func pyenvKeyLine(name string) string {
+	if k := strings.IndexByte(name, '-'); k > 0 && isAlnum(name[:k]) {
+		return name[:k] + "." + name[k+1:] + "..|" + name
+	}
+	return name + "...|" + name
 }
 
 func pyenvFields(name string) [4]string {
