@@ -47,9 +47,10 @@ var genNames = []string{
 	// installed, exactly
 	"2.7.18", "3.9.18", "3.10.13", "3.11.7", "3.12.1", "3.12.3", "3.12.10", "3.13.0", "3.13.0t",
 	"3.14.0rc1", "3.13-dev", "pypy3.10-7.3.17", "miniconda3-24.1.2-0", "venv1", "3.11.7/envs/venv1",
+	"3.11.7-custom",
 	// prefixes
 	"2", "2.7", "3", "3.9", "3.10", "3.11", "3.12", "3.13", "3.13t", "3t", "3.14", "3.1", "pypy3.10",
-	"pypy3", "pypy3.10-7", "pypy", "miniconda3", "miniconda3-24", "miniconda3-23.11",
+	"pypy3", "pypy3.10-7", "miniconda3", "miniconda3-24", "miniconda3-23.11",
 	// python- and the like
 	"python-3.12", "python-3.11.7", "python-3", "python-3.99", "python-", "python",
 	// not installed, or not pyenv's spelling
@@ -61,6 +62,7 @@ var genNames = []string{
 	".", "..", "../3.12.1", "3.11.7/../3.12.1", "nope/../3.12.1", "./3.12.1", "3.12.1/",
 	"3.12.1/..", "3.12.1/../..", "/usr", `a\b`, "3..1", "~", "*", "3.12*", "venv1/../3.12.1",
 	"3.11.7/envs/../../3.12.1", "../versions/3.11.7", "3.11.7/envs/nope",
+	// uv's forms, which coil resolves and pyenv does not, are left out: see the package doc
 }
 
 // separators are bytes around a name, pyenv's (space, tab, carriage return) and others.

@@ -61,6 +61,7 @@ var benchVersions = [][]string{
 	{"3.13.0t", "python", "python3", "python3.13t"},
 	{"3.14.0rc1", "python", "python3", "python3.14"},
 	{"3.13-dev", "python", "python3"},
+	{"3.11.7-custom", "python", "python3", "python3.11"},
 	{"pypy3.10-7.3.17", "python", "python3", "pypy3"},
 	{"miniconda3-24.1.2-0", "python", "python3", "conda"},
 	{"miniconda3-23.11.0-1", "python", "python3", "conda"},

@@ -33,7 +33,9 @@
 // with a leading "python-" removed, coil's store name for a bare version ("3.12.1" is
 // cpython-3.12.1), and then matching over the versions parsed from the directory names:
 //
-//	3  3.12  3.12.1        the newest final CPython release with that prefix
+//	3  3.12  3.12.1        the newest final CPython release with that prefix (among pyenv's
+//	                       installs, pyenv's own prefix match and order, so "3.11" may be
+//	                       3.11.7-custom as in pyenv; coil's store wins when newer)
 //	3.14.0rc1              a pre-release, only when named in full
 //	3.13t  3.13+freethreaded   a free-threaded build, only when asked for
 //	python3.12  cpython3.12  cpython@3.12  cpython-3.12
