@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/coilpy/coil/interp"
 	"github.com/coilpy/coil/resolver"
@@ -38,7 +39,7 @@ func TagPlatformOf(info *interp.Info) *resolver.TagPlatform {
 	return p
 }
 
-var reGlibcBanner = regexp.MustCompile(`release version (\d+)\.(\d+)`)
+var reGlibcBanner = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`release version (\d+)\.(\d+)`) })
 
 func libcOf(exe string) (string, [2]int) {
 	f, err := elf.Open(exe)
@@ -74,7 +75,7 @@ func libcOf(exe string) (string, [2]int) {
 		return "glibc", [2]int{}
 	}
 	end := min(len(b), i+200)
-	m := reGlibcBanner.FindSubmatch(b[i:end])
+	m := reGlibcBanner().FindSubmatch(b[i:end])
 	if m == nil {
 		return "glibc", [2]int{}
 	}

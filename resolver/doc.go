@@ -130,7 +130,7 @@
 //     counts), within the virtual environment only; older pips do not. coil reports them,
 //     judging tags as packaging.tags.sys_tags() lists them; a manylinux or musllinux tag is
 //     accepted when the C library's version cannot be read, and a macOS tag when the running
-//     macOS version is unknown, so coil never reports a wheel that pip accepts.
+//     macOS version is unknown, rather than reported for want of knowing the machine.
 //   - The version of a *.dist-info directory named NAME-VERSION is VERSION whatever METADATA
 //     says, and such a directory counts even without METADATA (pip 24.1 and earlier skipped it
 //     for want of a Name).

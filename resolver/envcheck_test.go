@@ -420,6 +420,8 @@ func TestWheelTags(t *testing.T) {
 	cp311 := &TagPlatform{Implementation: "cpython", Major: 3, Minor: 11, Platform: "linux-x86_64", Libc: "glibc", Glibc: [2]int{2, 36}}
 	cp313t := &TagPlatform{Implementation: "cpython", Major: 3, Minor: 13, ABIFlags: "t", FreeThreaded: true, Platform: "linux-x86_64", Libc: "glibc", Glibc: [2]int{2, 17}}
 	pypy := &TagPlatform{Implementation: "pypy", Major: 3, Minor: 10, SOABI: "pypy310-pp73-x86_64-linux-gnu", Platform: "linux-x86_64"}
+	cp311d := &TagPlatform{Implementation: "cpython", Major: 3, Minor: 11, ABIFlags: "d", Platform: "linux-x86_64"}
+	cp37 := &TagPlatform{Implementation: "cpython", Major: 3, Minor: 7, ABIFlags: "m", Platform: "linux-x86_64"}
 	win := &TagPlatform{Implementation: "cpython", Major: 3, Minor: 12, Platform: "win-amd64"}
 	mac := &TagPlatform{Implementation: "cpython", Major: 3, Minor: 12, Platform: "macosx-11.0-arm64", MacOS: [2]int{14, 2}}
 	for _, tc := range []struct {
@@ -456,6 +458,11 @@ func TestWheelTags(t *testing.T) {
 		{pypy, "py3-none-any", true},
 		{win, "cp312-cp312-win_amd64", true},
 		{win, "cp312-cp312-win32", false},
+		{cp311d, "cp311-cp311d-linux_x86_64", true},
+		{cp311d, "cp311-cp311-linux_x86_64", true},
+		{cp311, "cp311-cp311d-linux_x86_64", false},
+		{cp37, "cp37-cp37m-manylinux1_x86_64", true},
+		{cp37, "cp37-cp37-manylinux1_x86_64", false},
 		{mac, "cp312-cp312-macosx_11_0_arm64", true},
 		{mac, "cp312-cp312-macosx_14_0_universal2", true},
 		{mac, "cp312-cp312-macosx_15_0_arm64", false},

@@ -72,6 +72,10 @@ func (p *TagPlatform) Supports(tag string) bool {
 		if interp == p.interpreter() && abi == p.cpythonABI() {
 			return true
 		}
+		// A debug build also loads the extension modules of the normal ABI.
+		if interp == p.interpreter() && strings.Contains(p.ABIFlags, "d") && abi == strings.Replace(p.cpythonABI(), "d", "", 1) {
+			return true
+		}
 		if abi == "abi3" && !p.FreeThreaded && strings.HasPrefix(interp, "cp3") {
 			// cpython_tags: abi3 for this version and every older 3.x down to 3.2.
 			if n, err := strconv.Atoi(interp[3:]); err == nil && p.Major == 3 && n >= 2 && n <= p.Minor {

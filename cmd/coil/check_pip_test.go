@@ -49,6 +49,7 @@ func TestCheckEnvAgainstPip(t *testing.T) {
 		build  func(t *testing.T, c *pipCase)
 		envPip bool // the environment's own pip is expected to agree (else only the newest)
 		user   bool // a user site in $HOME
+		env    []string
 		want   []string
 	}{
 		{
@@ -74,9 +75,17 @@ func TestCheckEnvAgainstPip(t *testing.T) {
 			want: []string{"pygobject 3.42.2 requires pycairo, which is not installed."},
 		},
 		{
-			name: "pyenv3.11-system-site", python: pyenv("3.11.7"), venv: []string{"--system-site-packages", "--without-pip"},
+			// A venv with system site-packages has the user site too.
+			name: "pyenv3.11-system-site", python: pyenv("3.11.7"), venv: []string{"--system-site-packages", "--without-pip"}, user: true,
 			build: func(t *testing.T, c *pipCase) {
 				c.dist(t, c.site, "app", "1.0", "Requires-Dist: idna>=99", "Requires-Dist: Jinja2<0.1")
+				c.dist(t, c.user, "userdist", "1.0", "Requires-Dist: app>=2")
+			},
+		},
+		{
+			name: "pyenv3.12-nousersite", python: pyenv("3.12.1"), user: true, env: []string{"PYTHONNOUSERSITE", "1"},
+			build: func(t *testing.T, c *pipCase) {
+				c.dist(t, c.user, "userapp", "1.0", "Requires-Dist: nobody")
 			},
 		},
 		{
@@ -166,6 +175,9 @@ func TestCheckEnvAgainstPip(t *testing.T) {
 			c := &pipCase{dir: t.TempDir(), python: tc.python}
 			home := t.TempDir()
 			t.Setenv("HOME", home)
+			for i := 0; i+1 < len(tc.env); i += 2 {
+				t.Setenv(tc.env[i], tc.env[i+1])
+			}
 			if tc.venv != nil {
 				c.dir = filepath.Join(c.dir, "env")
 				args := append([]string{"-m", "venv"}, tc.venv...)
