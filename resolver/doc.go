@@ -8,11 +8,11 @@
 // (26.3, the copy pip 26.3 vendors, differs only about "===": it accepts one with no text, and
 // in a requirement lets a "===" clause take the comma after it); for the environment check it is
 // the newest pip release, 26.3 (where older pips answer differently is listed under Checks).
-// The differential tests compare with packaging on
-// generated corpora: they use the newest packaging among python3 on PATH and Debian's
-// /usr/bin/python3, or the interpreter named by COIL_TEST_PACKAGING_PYTHON, and skip (fail on
-// CI) when none has packaging 26. Differences are listed at the end, and where packaging 23.0
-// (Debian 12's python3-packaging) answered differently, the text says so.
+// The differential tests compare with packaging on generated corpora: they use the newest
+// packaging among python3 on PATH and Debian's /usr/bin/python3, or the interpreter named by
+// COIL_TEST_PACKAGING_PYTHON, and skip (fail on CI) when none has packaging 26. Differences are
+// listed at the end, and where packaging 23.0 (Debian 12's python3-packaging) answered
+// differently, the text says so.
 //
 // # Versions
 //
@@ -125,7 +125,7 @@
 //     later warn "Error parsing dependencies of NAME: Invalid version: '1.0-SNAPSHOT'", leave it
 //     out (so its dependents find it missing) and fail. coil does the latter (the warning in
 //     Skipped).
-//   - Wheel tags: pip 23.3 and later report "NAME VERSION is not supported on this platform"
+//   - Wheel tags: pip 24.2 and later report "NAME VERSION is not supported on this platform"
 //     for a *.dist-info whose WHEEL file has no tag the interpreter supports (none at all
 //     counts), within the virtual environment only; older pips do not. coil reports them,
 //     judging tags as packaging.tags.sys_tags() lists them; a manylinux or musllinux tag is

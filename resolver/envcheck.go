@@ -19,7 +19,7 @@ type EnvReport struct {
 	// warns "Error parsing requirements for ..." (pip check then fails too).
 	Skipped []string `json:"skipped"`
 	// Unsupported lists distributions installed from wheels this interpreter cannot run (the
-	// WHEEL file's tags), which pip 23.3 and later report.
+	// WHEEL file's tags), which pip 24.2 and later report.
 	Unsupported []UnsupportedDist `json:"unsupported"`
 }
 
