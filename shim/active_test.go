@@ -2,6 +2,7 @@ package shim
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -202,5 +203,24 @@ func TestLookupMissingVersion(t *testing.T) {
 				t.Errorf("%q %s: %q does not say %q", tt.file, tt.cmd, err, m)
 			}
 		}
+	}
+}
+
+// TestLookupFollowsVersionName: where pyenv's commands disagree, coil does what pyenv's
+// version-name says (see the package doc): "3.12.1t" is not installed even though 3.12.1 is
+// (pyenv's which and shims would run 3.12.1), and PYENV_VERSION=python-3 is the newest 3.x.
+func TestLookupFollowsVersionName(t *testing.T) {
+	f := newFakeTree(t)
+	f.PyenvVersion("3.12.1", "python")
+	f.PyenvVersion("3.13.0", "python")
+	proj := filepath.Join(f.Root, "proj")
+	l := f.Layout()
+	f.Pin(proj, "3.12.1t\n")
+	if _, err := l.Lookup("python", nil, f.Env(), proj); ExitCode(err) != 127 || !strings.Contains(fmt.Sprint(err), `"3.12.1t" is not installed`) {
+		t.Errorf("3.12.1t: err = %v, want not installed (127)", err)
+	}
+	c, err := l.Lookup("python", nil, f.Env("PYENV_VERSION=python-3"), proj)
+	if err != nil || c.Version.Version.Name != "3.13.0" {
+		t.Errorf("PYENV_VERSION=python-3: %+v, %v; want 3.13.0", c, err)
 	}
 }

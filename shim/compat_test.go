@@ -462,6 +462,9 @@ func TestPyenvShimCompat(t *testing.T) {
 		{File: str("3.12.1\n"), OtherFile: str("3.11.7\n"), PyenvDir: "other"},
 		{File: str("3.12.1\n"), PyenvDir: "nope"},
 		{File: str("system\n")},
+		// pyenv's which answers with the system Python here, but its exec and shims, like its
+		// version-name, run the newest 3.x; so does coil.
+		{Vars: map[string]string{"PYENV_VERSION": "python-3"}},
 	} {
 		cwd, vars := b.setup(t, c)
 		run := func(shims string, extra ...string) (string, int) {

@@ -52,10 +52,12 @@
 // names of pyenv-virtualenv and WORKON_HOME keep working (uv refuses them), and "system" is a
 // version.
 //
-// pyenv's `which` (and so its shims) and its `version-name` do not always agree: for "3.12.1t"
-// with only 3.12.1 installed, version-name says it is not installed while which runs 3.12.1's
-// python (a build that is not free-threaded); with PYENV_VERSION=python-3, version-name says the
-// newest 3.x while which runs the system Python. coil follows version-name in both.
+// pyenv's commands do not always agree with each other, and coil follows `version-name` (the
+// names it prints, its exit status, and their order for which command runs): for "3.12.1t" with
+// only 3.12.1 installed, version-name says it is not installed while which, exec and the shims
+// run 3.12.1's python, a build that is not free-threaded (coil: not installed, exit 127); with
+// PYENV_VERSION=python-3, version-name, exec and the shims use the newest 3.x while `pyenv which`
+// alone answers with the system Python (coil: the newest 3.x everywhere).
 //
 // A name from a version file is refused with a warning, as pyenv refuses it since CVE-2022-35861,
 // when it is ".." or has a '/' and is not a directory below $PYENV_ROOT/versions (its path read
