@@ -70,7 +70,8 @@
 // Where coil and pyenv differ on purpose, it is only to resolve what pyenv cannot: the forms
 // above that pyenv has no reading of (python3.12, cpython@3.12, pypy@3.10, pypy, 3.13+freethreaded,
 // ranges), coil's store and WORKON_HOME (pyenv never sees them), and the two rules of the shims
-// below.
+// below; and a version file that exists but cannot be read is an error naming it, where pyenv
+// would quietly take the system Python.
 //
 // # Shims
 //
