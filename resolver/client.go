@@ -223,6 +223,19 @@ func (c *Client) Metadata(ctx context.Context, o Offer) (*Metadata, error) {
 	}
 	var data []byte
 	var err error
+	// A wheel named by its digest never changes: its metadata is kept by that digest.
+	keep := ""
+	if d := o.Hashes["sha256"]; d != "" && c.DownloadDir != "" && o.Path == "" {
+		keep = filepath.Join(c.DownloadDir, "metadata", d+".METADATA")
+		if b, err := os.ReadFile(keep); err == nil {
+			if m, err := ParseMetadata(b); err == nil {
+				return m, nil
+			}
+		}
+		if p := filepath.Join(c.DownloadDir, d, o.Filename); fileExists(p) {
+			c.remember(o.URL, p)
+		}
+	}
 	switch {
 	case o.Path != "":
 		data, err = wheelMetadataFile(o.Path, o.Filename)
@@ -233,6 +246,17 @@ func (c *Client) Metadata(ctx context.Context, o Offer) (*Metadata, error) {
 	}
 	if err != nil {
 		return nil, err
+	}
+	if keep != "" {
+		if os.MkdirAll(filepath.Dir(keep), 0o755) == nil {
+			if tmp, err := os.CreateTemp(filepath.Dir(keep), ".tmp-*"); err == nil {
+				_, werr := tmp.Write(data)
+				if tmp.Close() == nil && werr == nil {
+					os.Rename(tmp.Name(), keep)
+				}
+				os.Remove(tmp.Name())
+			}
+		}
 	}
 	m, err := ParseMetadata(data)
 	if err != nil {
@@ -373,11 +397,12 @@ func (c *Client) localCopy(u string) string {
 // rangeReader is an io.ReaderAt over HTTP range requests, reading at least a block at a time
 // and keeping what it read.
 type rangeReader struct {
-	ctx  context.Context
-	c    *http.Client
-	url  string
-	size int64
-	segs []segment
+	ctx   context.Context
+	c     *http.Client
+	url   string
+	size  int64
+	segs  []segment
+	block int64
 }
 
 type segment struct {
@@ -463,7 +488,10 @@ func (r *rangeReader) ReadAt(p []byte, off int64) (int, error) {
 			return n, nil
 		}
 	}
-	n := max(want, rangeBlock)
+	// Each miss reads twice as much as the last, so a large zip directory takes a few
+	// requests, not one per block.
+	r.block = max(r.block*2, rangeBlock)
+	n := max(want, r.block)
 	if off+n > r.size {
 		n = r.size - off
 	}
@@ -580,6 +608,11 @@ func (c *Client) remember(u, p string) {
 	c.mu.Lock()
 	c.local[u] = p
 	c.mu.Unlock()
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
 }
 
 // FileSHA256 returns the hex sha256 of a file.

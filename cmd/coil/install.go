@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -211,6 +212,12 @@ func installRun(ctx context.Context, o *installOptions) error {
 		CacheDir: a.Dirs.WheelCache(), DownloadDir: filepath.Join(a.Dirs.Cache, "downloads"),
 		Hashes: map[string][]string{}, RequireHashes: o.RequireHashes,
 		Logf: a.IO.Verbosef,
+		// Index pages and metadata files are kept as HTTP caching allows; retries sit
+		// below the cache so that a fresh page needs no network at all.
+		HTTP: &http.Client{Transport: &resolver.CacheTransport{
+			Dir:  filepath.Join(a.Dirs.Cache, "http"),
+			Base: &resolver.RetryTransport{},
+		}},
 	}
 	// Requirements: files, then the command line.
 	readOpts := &resolver.ReadOptions{Getenv: a.Getenv}

@@ -138,8 +138,19 @@ type provider struct {
 	upgrade   map[string]bool
 	python    resolver.Version
 
-	mu   sync.Mutex
-	meta map[string]*resolver.Metadata // by wheel URL or path
+	mu         sync.Mutex
+	meta       map[string]*resolver.Metadata // by wheel URL or path
+	inflight   map[string]chan struct{}      // metadata being fetched, by wheel URL or path
+	metaErr    map[string]error
+	pyOK       map[string]bool // Requires-Python values already judged
+	cands      map[string]*candList
+	prefetched map[string]bool
+}
+
+type candList struct {
+	done  chan struct{}
+	cands []resolver.Candidate
+	err   error
 }
 
 // Resolve finds what to install for the requirements: a pip-compatible resolution (see
@@ -157,7 +168,9 @@ func Resolve(ctx context.Context, t *Target, o Options) (*Plan, error) {
 	if err != nil {
 		return nil, fmt.Errorf("the environment's Python version %q: %w", t.Markers["python_full_version"], err)
 	}
-	p := &provider{t: t, o: &o, client: client, installed: map[string]*resolver.Dist{}, upgrade: map[string]bool{}, python: py, meta: map[string]*resolver.Metadata{}}
+	p := &provider{t: t, o: &o, client: client, installed: map[string]*resolver.Dist{}, upgrade: map[string]bool{}, python: py, meta: map[string]*resolver.Metadata{},
+		inflight: map[string]chan struct{}{}, metaErr: map[string]error{}, pyOK: map[string]bool{}, cands: map[string]*candList{},
+		prefetched: map[string]bool{}}
 	for _, d := range dists {
 		if _, ok := p.installed[d.Key]; !ok {
 			p.installed[d.Key] = d
@@ -173,9 +186,14 @@ func Resolve(ctx context.Context, t *Target, o Options) (*Plan, error) {
 			return nil, fmt.Errorf("%s: %s: URL and editable requirements are not supported yet; install it with pip", where(r), r.String())
 		}
 	}
-	// List the root projects concurrently while the solver starts.
+	// Look ahead concurrently while the solver starts: the root projects, then what they
+	// need (see prefetch). Stop looking when the resolution is over.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	for _, r := range o.Requirements {
-		go client.Offers(ctx, r.Key)
+		if ok, err := r.Applies(t.Markers); err == nil && ok && p.firstPrefetch(r.Key) {
+			go p.prefetch(ctx, r)
+		}
 	}
 	res, err := resolver.Solve(ctx, p, o.Requirements, o.Constraints, resolver.SolveOptions{Env: t.Markers, Pre: o.Pre || o.Sources.Pre})
 	if err != nil {
@@ -223,14 +241,46 @@ func (p *provider) pythonOK(spec string) (bool, error) {
 	if spec == "" {
 		return true, nil
 	}
+	p.mu.Lock()
+	ok, seen := p.pyOK[spec]
+	p.mu.Unlock()
+	if seen {
+		return ok, nil
+	}
 	set, err := resolver.ParseSpecifierSet(spec)
 	if err != nil {
 		return false, err
 	}
-	return set.Contains(p.python, true), nil
+	ok = set.Contains(p.python, true)
+	p.mu.Lock()
+	p.pyOK[spec] = ok
+	p.mu.Unlock()
+	return ok, nil
 }
 
+// Candidates lists a package's candidates once (the solver and the prefetcher share it).
 func (p *provider) Candidates(ctx context.Context, name string) ([]resolver.Candidate, error) {
+	p.mu.Lock()
+	l, ok := p.cands[name]
+	if !ok {
+		l = &candList{done: make(chan struct{})}
+		p.cands[name] = l
+	}
+	p.mu.Unlock()
+	if ok {
+		select {
+		case <-l.done:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+		return append([]resolver.Candidate(nil), l.cands...), l.err
+	}
+	l.cands, l.err = p.candidates(ctx, name)
+	close(l.done)
+	return append([]resolver.Candidate(nil), l.cands...), l.err
+}
+
+func (p *provider) candidates(ctx context.Context, name string) ([]resolver.Candidate, error) {
 	dist := p.installed[name]
 	offers, err := p.client.Offers(ctx, name)
 	var nf *resolver.NotFoundError
@@ -341,19 +391,13 @@ func (p *provider) Dependencies(ctx context.Context, name string, c resolver.Can
 		}
 	} else {
 		o := ch.wheels[0]
-		m = p.cachedMeta(o)
-		if m == nil {
-			var err error
-			m, err = p.client.Metadata(ctx, o)
-			if err != nil {
-				return nil, fmt.Errorf("%s %s: %w", name, c.Version, err)
-			}
-			if resolver.NormalizeName(m.Name) != name || m.Version.Compare(c.Version) != 0 {
-				return nil, &resolver.UnusableError{Reason: fmt.Sprintf("%s says it is %s %s", o.Filename, m.Name, m.Version)}
-			}
-			p.mu.Lock()
-			p.meta[offerKey(o)] = m
-			p.mu.Unlock()
+		var err error
+		m, err = p.metadata(ctx, o)
+		if err != nil {
+			return nil, fmt.Errorf("%s %s: %w", name, c.Version, err)
+		}
+		if resolver.NormalizeName(m.Name) != name || m.Version.Compare(c.Version) != 0 {
+			return nil, &resolver.UnusableError{Reason: fmt.Sprintf("%s says it is %s %s", o.Filename, m.Name, m.Version)}
 		}
 		if ok, err := p.pythonOK(m.RequiresPython); err != nil || !ok {
 			return nil, &resolver.UnusableError{Reason: fmt.Sprintf("requires Python %s (the environment has %s)", m.RequiresPython, p.python)}
@@ -361,9 +405,120 @@ func (p *provider) Dependencies(ctx context.Context, name string, c resolver.Can
 	}
 	// List the dependencies' projects ahead of the solver.
 	for _, r := range m.RequiresDist {
-		if ok, err := r.Applies(p.t.Markers); err == nil && ok {
-			go p.client.Offers(ctx, r.Key)
+		if ok, err := r.Applies(p.t.Markers); err == nil && ok && p.firstPrefetch(r.Key) {
+			go p.prefetch(ctx, r)
 		}
 	}
 	return m.RequiresDist, nil
+}
+
+// metadata fetches a wheel's metadata once, however many goroutines ask.
+func (p *provider) metadata(ctx context.Context, o resolver.Offer) (*resolver.Metadata, error) {
+	k := offerKey(o)
+	p.mu.Lock()
+	if m := p.meta[k]; m != nil {
+		p.mu.Unlock()
+		return m, nil
+	}
+	if ch, ok := p.inflight[k]; ok {
+		p.mu.Unlock()
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		if m := p.meta[k]; m != nil {
+			return m, nil
+		}
+		if err := p.metaErr[k]; err != nil && ctx.Err() == nil {
+			// The prefetch that failed may have been cancelled: try once more ourselves.
+			delete(p.metaErr, k)
+		}
+		return p.fetchLocked(ctx, o)
+	}
+	ch := make(chan struct{})
+	p.inflight[k] = ch
+	p.mu.Unlock()
+	m, err := p.client.Metadata(ctx, o)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	delete(p.inflight, k)
+	close(ch)
+	if err != nil {
+		p.metaErr[k] = err
+		return nil, err
+	}
+	p.meta[k] = m
+	return m, nil
+}
+
+// fetchLocked fetches without sharing (after a shared fetch failed); p.mu is held on entry
+// and on return.
+func (p *provider) fetchLocked(ctx context.Context, o resolver.Offer) (*resolver.Metadata, error) {
+	p.mu.Unlock()
+	m, err := p.client.Metadata(ctx, o)
+	p.mu.Lock()
+	if err != nil {
+		return nil, err
+	}
+	p.meta[offerKey(o)] = m
+	return m, nil
+}
+
+// prefetch lists a dependency's project and fetches the metadata of the version the solver
+// will most likely try first, so that the network works ahead of the search.
+func (p *provider) prefetch(ctx context.Context, r resolver.Requirement) {
+	cands, err := p.Candidates(ctx, r.Key)
+	if err != nil {
+		return
+	}
+	for _, c := range cands {
+		if c.Installed && !p.upgrade[r.Key] {
+			if r.Specifier.Contains(c.Version, false) {
+				return
+			}
+			continue
+		}
+		ch := c.Data.(*choice)
+		if c.Unusable != "" || c.Yanked || ch.dist != nil || !r.Specifier.Contains(c.Version, false) {
+			continue
+		}
+		m, err := p.metadata(ctx, ch.wheels[0])
+		if err != nil {
+			return
+		}
+		// Go on down the tree: the solver will most likely want these next.
+		for _, d := range m.RequiresDist {
+			if p.applies(d, r.Extras) && p.firstPrefetch(d.Key) {
+				go p.prefetch(ctx, d)
+			}
+		}
+		return
+	}
+}
+
+// applies evaluates a dependency's marker for the target, with any of the given extras.
+func (p *provider) applies(d resolver.Requirement, extras []string) bool {
+	if ok, err := d.Applies(p.t.Markers); err == nil && ok {
+		return true
+	}
+	for _, e := range extras {
+		if ok, err := d.Applies(p.t.Markers.With("extra", resolver.NormalizeName(e))); err == nil && ok {
+			return true
+		}
+	}
+	return false
+}
+
+// firstPrefetch reports whether a project was not prefetched yet, and marks it.
+func (p *provider) firstPrefetch(name string) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.prefetched[name] {
+		return false
+	}
+	p.prefetched[name] = true
+	return true
 }
