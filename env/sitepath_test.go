@@ -272,3 +272,19 @@ func TestParsePthLines(t *testing.T) {
 		t.Errorf("lines %+v", old)
 	}
 }
+
+// TestTagPlatformOfThisPython reads the C library of a real interpreter when there is one.
+func TestTagPlatformOfThisPython(t *testing.T) {
+	const py = "/usr/bin/python3"
+	if _, err := os.Stat(py); err != nil {
+		t.Skip("no /usr/bin/python3")
+	}
+	libc, glibc := libcOf(py)
+	if libc == "" {
+		t.Skipf("%s names no dynamic loader", py)
+	}
+	if libc == "glibc" && glibc[0] != 2 {
+		t.Errorf("glibc version %v", glibc)
+	}
+	t.Logf("%s: %s %v", py, libc, glibc)
+}

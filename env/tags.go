@@ -34,7 +34,7 @@ func TagPlatformOf(info *interp.Info) *resolver.TagPlatform {
 		if exe == "" {
 			exe = info.Executable
 		}
-		p.Libc, p.Glibc = libcOf(exe)
+		p.LoadLibc = func() (string, [2]int) { return libcOf(exe) }
 	}
 	return p
 }

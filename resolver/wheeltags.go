@@ -40,6 +40,9 @@ type TagPlatform struct {
 	// its version is unknown, so that coil does not report a wheel pip would accept.
 	Libc        string
 	Glibc, Musl [2]int
+	// LoadLibc, when set, fills Libc and Glibc the first time a Linux tag needs them (reading
+	// the C library costs a file read that most checks do not need).
+	LoadLibc func() (string, [2]int)
 	// MacOS is the running macOS version ([0 0] when unknown: every macOS version tag of the
 	// right architecture is taken as supported).
 	MacOS [2]int
@@ -150,6 +153,10 @@ func (p *TagPlatform) platformOK(plat string) bool {
 func (p *TagPlatform) linuxOK(plat, arch string) bool {
 	if !strings.HasSuffix(plat, "_"+arch) {
 		return false
+	}
+	if p.LoadLibc != nil {
+		p.Libc, p.Glibc = p.LoadLibc()
+		p.LoadLibc = nil
 	}
 	rest := strings.TrimSuffix(plat, "_"+arch)
 	switch rest {
