@@ -5,6 +5,7 @@ package shim
 import (
 	"math/rand/v2"
 	"os"
+	"path"
 	"strconv"
 	"strings"
 	"testing"
@@ -126,6 +127,9 @@ func (g *caseGen) next() compatCase {
 		var parts []string
 		for k := g.r.IntN(3); k >= 0; k-- {
 			n := g.pick(genNames)
+			if leavesVersions(n) {
+				continue // pyenv looks it up outside versions/, coil never does (see the package doc)
+			}
 			if g.r.IntN(8) == 0 {
 				n = g.pick([]string{" ", "  ", "\t"}) + n
 			}
@@ -152,4 +156,10 @@ func (g *caseGen) next() compatCase {
 		c.Cmds = append(c.Cmds, cmds[1+g.r.IntN(len(cmds)-1)])
 	}
 	return c
+}
+
+// leavesVersions reports a name that, joined to $PYENV_ROOT/versions, is outside it.
+func leavesVersions(n string) bool {
+	c := path.Clean("/root/versions/" + n)
+	return c != "/root/versions" && !strings.HasPrefix(c, "/root/versions/")
 }
