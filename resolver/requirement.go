@@ -294,7 +294,7 @@ func (t *tokenizer) parseRequirement() (Requirement, error) {
 		}
 	} else {
 		start := t.pos
-		spec, err := t.parseSpecifier()
+		spec, listed, err := t.parseSpecifier()
 		if err != nil {
 			return Requirement{}, err
 		}
@@ -310,11 +310,15 @@ func (t *tokenizer) parseRequirement() (Requirement, error) {
 			}
 			r.Marker = m
 		}
-		set, err := ParseSpecifierSet(spec)
-		if err != nil {
-			return Requirement{}, err
+		if listed != nil {
+			r.Specifier = *listed
+		} else {
+			set, err := ParseSpecifierSet(spec)
+			if err != nil {
+				return Requirement{}, err
+			}
+			r.Specifier = set
 		}
-		r.Specifier = set
 	}
 	if !t.atEnd() {
 		return Requirement{}, t.fail("expected end of requirement")
@@ -348,8 +352,9 @@ func (t *tokenizer) parseExtrasList() ([]string, error) {
 	}
 }
 
-// parseSpecifier reads "(" version_many ")" or version_many, returning the clauses' text.
-func (t *tokenizer) parseSpecifier() (string, error) {
+// parseSpecifier reads "(" version_many ")" or version_many, returning the clauses' text, and
+// the set when specifierList read it.
+func (t *tokenizer) parseSpecifier() (string, *SpecifierSet, error) {
 	open := -1
 	if t.peek('(') {
 		open = t.pos
@@ -357,9 +362,9 @@ func (t *tokenizer) parseSpecifier() (string, error) {
 	}
 	t.ws()
 	var b strings.Builder
-	list, listed := t.specifierList()
+	list, set := t.specifierList()
 	b.WriteString(list)
-	for !listed {
+	for set == nil {
 		m := newMState(t.src, 2)
 		end := -1
 		if !reSpecifierToken.match(m, t.pos, func(j int) bool { end = j; return true }) {
@@ -376,16 +381,16 @@ func (t *tokenizer) parseSpecifier() (string, error) {
 	}
 	t.ws()
 	if open >= 0 && !t.take(')') {
-		return "", &syntaxError{pos: open, msg: "expected a closing ) after the version specifier"}
+		return "", nil, &syntaxError{pos: open, msg: "expected a closing ) after the version specifier"}
 	}
-	return b.String(), nil
+	return b.String(), set, nil
 }
 
 // specifierList reads the clauses in one piece when they make a specifier set, as packaging 26
 // does before reading them clause by clause: printable ASCII (and tabs) up to ";", ")" or the
 // end, whose comma-separated items all parse (one trailing comma allowed). A "===" clause then
 // ends at its comma, where the clause-by-clause reading would take the comma into its text.
-func (t *tokenizer) specifierList() (string, bool) {
+func (t *tokenizer) specifierList() (string, *SpecifierSet) {
 	end := t.pos
 	for end < len(t.src) {
 		c := t.src[end]
@@ -395,19 +400,19 @@ func (t *tokenizer) specifierList() (string, bool) {
 		end++
 	}
 	if end == t.pos || (end < len(t.src) && t.src[end] != ';' && t.src[end] != ')') {
-		return "", false
+		return "", nil
 	}
 	text := string(t.src[t.pos:end])
 	set, err := ParseSpecifierSet(text)
 	if err != nil {
-		return "", false
+		return "", nil
 	}
 	commas := strings.Count(text, ",")
 	if set.Len() != commas+1 && !(set.Len() > 0 && set.Len() == commas && strings.HasSuffix(strings.TrimRight(text, " \t"), ",")) {
-		return "", false
+		return "", nil
 	}
 	t.pos = end
-	return text, true
+	return text, &set
 }
 
 func (t *tokenizer) parseRequirementMarker(start int, after string) (*Marker, error) {

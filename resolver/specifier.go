@@ -351,6 +351,9 @@ func (sp Specifier) key() string {
 // sortUnique sorts clauses by their text and keeps the first of each group of equal ones, as
 // packaging's SpecifierSet does.
 func sortUnique(specs []Specifier) []Specifier {
+	if len(specs) < 2 {
+		return specs
+	}
 	sort.SliceStable(specs, func(i, j int) bool { return specs[i].String() < specs[j].String() })
 	seen := map[string]bool{}
 	out := specs[:0]

@@ -382,3 +382,37 @@ func FuzzParseVersion(f *testing.F) {
 		}
 	})
 }
+
+// benchVersions are everyday versions, most of them plain releases.
+var benchVersions = []string{
+	"1.0", "2.31.0", "1.26.4", "3.12.0", "3.12.0rc1", "2.0.post1", "1!2.0", "1.0.dev456",
+	"1.0a1.post1.dev1", "2024.1", "0.9.9", "1.0+ubuntu1", "v1.2.3", "4.2.11", "0.110.0",
+	"23.2.1", "1.10", "1.9", "8.1.7", "6.0.1",
+}
+
+// BenchmarkParseVersion parses the everyday versions.
+func BenchmarkParseVersion(b *testing.B) {
+	for range b.N {
+		for _, s := range benchVersions {
+			if _, err := ParseVersion(s); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
+
+// BenchmarkCompare compares every pair of the everyday versions.
+func BenchmarkCompare(b *testing.B) {
+	vs := make([]Version, len(benchVersions))
+	for i, s := range benchVersions {
+		vs[i] = MustParseVersion(s)
+	}
+	b.ResetTimer()
+	for range b.N {
+		for i := range vs {
+			for j := range vs {
+				_ = vs[i].Compare(vs[j])
+			}
+		}
+	}
+}
