@@ -19,4 +19,10 @@ func TestLookupSumSkipsNonHex(t *testing.T) {
 			t.Errorf("lookupSum(%q) = %q, want %q", c.sums, got, c.want)
 		}
 	}
+	// A name starting with "*" in text mode (FuzzLookupSum), and in binary mode.
+	for _, sums := range []string{good + "  *a.tar.gz\n", good + " **a.tar.gz\n"} {
+		if got := lookupSum([]byte(sums), "*a.tar.gz"); got != good {
+			t.Errorf("lookupSum(%q, \"*a.tar.gz\") = %q", sums, got)
+		}
+	}
 }
