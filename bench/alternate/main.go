@@ -34,6 +34,10 @@ type command struct {
 	Min     float64   `json:"min"`
 	Max     float64   `json:"max"`
 	Times   []float64 `json:"times"`
+	// CPU time (user + system) of the command and the children it waited for: what the machine's
+	// load changes least, as the wall time waits for the CPU on a busy machine.
+	CPUMedian float64   `json:"cpu_median"`
+	CPUTimes  []float64 `json:"cpu_times"`
 }
 
 func main() {
@@ -54,25 +58,27 @@ func main() {
 		for k := range cmds {
 			c := &cmds[(round+k)%len(cmds)]
 			if c.Prepare != "" {
-				if err := run("/bin/sh", "-c", c.Prepare); err != nil {
+				if _, err := run("/bin/sh", "-c", c.Prepare); err != nil {
 					fail(c.Name+" (prepare)", err)
 				}
 			}
 			start := time.Now()
-			err := runCommand(c.Command)
+			cpu, err := runCommand(c.Command)
 			d := time.Since(start).Seconds()
 			if err != nil {
 				fail(c.Name, err)
 			}
 			if round >= *warmup {
 				c.Times = append(c.Times, d)
+				c.CPUTimes = append(c.CPUTimes, cpu)
 			}
 		}
 	}
 	for i := range cmds {
 		summarize(&cmds[i])
 		c := cmds[i]
-		fmt.Fprintf(os.Stderr, "  %-44s median %9.2f ms  (min %.2f, max %.2f, %d runs)\n", c.Name, c.Median*1e3, c.Min*1e3, c.Max*1e3, len(c.Times))
+		fmt.Fprintf(os.Stderr, "  %-44s median %9.2f ms  (min %.2f, max %.2f, CPU %.2f, %d runs)\n",
+			c.Name, c.Median*1e3, c.Min*1e3, c.Max*1e3, c.CPUMedian*1e3, len(c.Times))
 	}
 	if *out != "" {
 		b, _ := json.MarshalIndent(cmds, "", "  ")
@@ -108,8 +114,9 @@ func readSpec(path string) ([]command, error) {
 	return cmds, sc.Err()
 }
 
-// runCommand starts a plain "prog arg..." directly and anything with shell syntax through sh.
-func runCommand(c string) error {
+// runCommand starts a plain "prog arg..." directly and anything with shell syntax through sh, and
+// returns the CPU seconds it used.
+func runCommand(c string) (float64, error) {
 	if strings.ContainsAny(c, "'\"`$&|;<>()*?[]{}~\\#=\n") {
 		return run("/bin/sh", "-c", c)
 	}
@@ -117,14 +124,15 @@ func runCommand(c string) error {
 	return run(f[0], f[1:]...)
 }
 
-func run(prog string, args ...string) error {
+func run(prog string, args ...string) (float64, error) {
 	cmd := exec.Command(prog, args...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("%s: %v\n%s", strings.Join(cmd.Args, " "), err, lastLines(stderr.String(), 15))
+		return 0, fmt.Errorf("%s: %v\n%s", strings.Join(cmd.Args, " "), err, lastLines(stderr.String(), 15))
 	}
-	return nil
+	st := cmd.ProcessState
+	return (st.UserTime() + st.SystemTime()).Seconds(), nil
 }
 
 func lastLines(s string, n int) string {
@@ -140,15 +148,21 @@ func fail(name string, err error) {
 	os.Exit(1)
 }
 
-func summarize(c *command) {
-	t := slices.Clone(c.Times)
+func median(xs []float64) float64 {
+	t := slices.Clone(xs)
 	slices.Sort(t)
 	n := len(t)
 	if n%2 == 1 {
-		c.Median = t[n/2]
-	} else {
-		c.Median = (t[n/2-1] + t[n/2]) / 2
+		return t[n/2]
 	}
+	return (t[n/2-1] + t[n/2]) / 2
+}
+
+func summarize(c *command) {
+	c.Median, c.CPUMedian = median(c.Times), median(c.CPUTimes)
+	t := slices.Clone(c.Times)
+	slices.Sort(t)
+	n := len(t)
 	sum := 0.0
 	for _, x := range t {
 		sum += x
