@@ -29,8 +29,9 @@ import (
 //     runs with its real user and group ids. A venv with system site-packages adds it too.
 //  4. The base installation's site directories: prefix/lib/pythonX.Y/site-packages (and the
 //     platlibdir variant, e.g. lib64), or on Debian and Ubuntu, whose site.py is patched,
-//     prefix/local/lib/pythonX.Y/dist-packages, prefix/lib/python3/dist-packages and
-//     prefix/lib/pythonX.Y/dist-packages.
+//     prefix/local/lib/pythonX.Y/dist-packages, prefix/lib/python3/dist-packages and (CPython
+//     only) prefix/lib/pythonX.Y/dist-packages; in a venv, prefix/lib/pythonX.Y/site-packages
+//     before them.
 //
 // Every site directory that exists is appended, then its *.pth files are read in sorted name
 // order (from 3.13, names starting with "." are skipped). Each line that is not blank and
@@ -268,8 +269,10 @@ func (b *sysPathBuilder) siteDirs(prefix string) []string {
 		}
 		out = append(out, filepath.Join(prefix, "local", "lib", lib, "dist-packages"),
 			filepath.Join(prefix, "lib", "python3", "dist-packages"))
-		for _, l := range libdirs {
-			out = append(out, filepath.Join(prefix, l, lib, "dist-packages"))
+		if b.info.Implementation == "cpython" { // Debian's PyPy leaves this one out
+			for _, l := range libdirs {
+				out = append(out, filepath.Join(prefix, l, lib, "dist-packages"))
+			}
 		}
 		return out
 	}

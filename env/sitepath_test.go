@@ -288,3 +288,19 @@ func TestTagPlatformOfThisPython(t *testing.T) {
 	}
 	t.Logf("%s: %s %v", py, libc, glibc)
 }
+
+// Debian's PyPy reads /usr/lib/python3/dist-packages too, but not lib/pypy3.9/dist-packages.
+func TestSysPathDebianPyPy(t *testing.T) {
+	st := newSiteTree(t, true)
+	for _, d := range []string{"base/local/lib/pypy3.9/dist-packages", "base/lib/python3/dist-packages", "base/lib/pypy3.9/dist-packages"} {
+		st.mkdir(d)
+	}
+	i := st.info(false, 9)
+	i.Implementation = "pypy"
+	i.Paths["purelib"], i.Paths["platlib"] = "lib/pypy3.9/site-packages", "lib/pypy3.9/site-packages"
+	sp := SysPathOf(i, st.env())
+	wantEntries(t, st.rel(sp), append(slices.Clone(stdlibEntries),
+		"base/local/lib/pypy3.9/dist-packages (system)",
+		"base/lib/python3/dist-packages (system)",
+	))
+}

@@ -414,3 +414,28 @@ func newestPipWheel(t *testing.T) string {
 	}
 	return m[0]
 }
+
+// TestSysPathAgainstPython compares the sys.path coil builds for every interpreter found here
+// (Debian's python3 and pypy3, pyenv's 3.7 to 3.13) with the one the interpreter reports.
+// Slow: COIL_SLOW_TESTS=1; interpreters missing here are skipped.
+func TestSysPathAgainstPython(t *testing.T) {
+	if os.Getenv("COIL_SLOW_TESTS") != "1" {
+		t.Skip("slow: set COIL_SLOW_TESTS=1")
+	}
+	home, _ := os.UserHomeDir()
+	pys := []string{"/usr/bin/python3", "/usr/bin/pypy3"}
+	m, _ := filepath.Glob(filepath.Join(home, ".pyenv", "versions", "3.*", "bin", "python3"))
+	pys = append(pys, m...)
+	t.Setenv("COIL_HOME", t.TempDir())
+	for _, py := range pys {
+		t.Run(strings.ReplaceAll(py, "/", "_"), func(t *testing.T) {
+			if _, err := os.Stat(py); err != nil {
+				t.Skip(err)
+			}
+			if out, err := exec.Command(py, "-c", "import sys; sys.exit(sys.version_info < (3, 7))").CombinedOutput(); err != nil {
+				t.Skipf("%s: older than 3.7 (%s)", py, out)
+			}
+			compareSysPath(t, py, py)
+		})
+	}
+}
