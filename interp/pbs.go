@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -121,7 +122,9 @@ func pbsCandidates(assets []ghAsset, tag string) []Download {
 		}
 		d.URL = a.URL
 		if d.URL == "" {
-			d.URL = pbsDownloadURL + "/" + tag + "/" + strings.ReplaceAll(a.Name, "+", "%2B")
+			// Escaped, so that the URL's file name (Filename, looked up in SHA256SUMS) is the
+			// asset's name; "+" too, as GitHub's own download URLs have it.
+			d.URL = pbsDownloadURL + "/" + url.PathEscape(tag) + "/" + strings.ReplaceAll(url.PathEscape(a.Name), "+", "%2B")
 		}
 		if a.Digest != nil {
 			if s, ok := strings.CutPrefix(*a.Digest, "sha256:"); ok {

@@ -1,6 +1,9 @@
 package interp
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // An asset name with an empty part (found by FuzzPBSAssetName: a download without an
 // architecture) is not a python-build-standalone build.
@@ -17,5 +20,25 @@ func TestParsePBSAssetEmptyParts(t *testing.T) {
 	}
 	if _, _, ok := parsePBSAsset("cpython-3.12.7+20241016-x86_64-unknown-linux-gnu-install_only.tar.gz"); !ok {
 		t.Error("a good name refused")
+	}
+}
+
+// The URL made for an asset names the asset's file, whatever characters its name holds
+// (FuzzPBSAssetName: a space), since that name is looked up in SHA256SUMS.
+func TestPBSCandidateURLEscapes(t *testing.T) {
+	for _, name := range []string{
+		"cpython-3.12.7+20241016-x86_64-unknown-linux-gnu-install_only.tar.gz",
+		"cpython-3.12.7+20241016-x86 64-unknown-linux-gnu-install_only.tar.gz",
+		"cpython-3.12.7+20241016-x86%5F64-unknown-linux-gnu-install_only.tar.gz",
+		"cpython-3.12.7+20241016-x86?64#-unknown-linux-gnu-install_only.tar.gz",
+	} {
+		ds := pbsCandidates([]ghAsset{{Name: name}}, "20241016")
+		if len(ds) != 1 || ds[0].Filename() != name || strings.ContainsAny(ds[0].URL, " ?#") {
+			t.Errorf("%q: %+v", name, ds)
+		}
+	}
+	ds := pbsCandidates([]ghAsset{{Name: "cpython-3.12.7+20241016-x86_64-unknown-linux-gnu-install_only.tar.gz"}}, "20241016")
+	if want := pbsDownloadURL + "/20241016/cpython-3.12.7%2B20241016-x86_64-unknown-linux-gnu-install_only.tar.gz"; ds[0].URL != want {
+		t.Errorf("URL %s, want %s", ds[0].URL, want)
 	}
 }
