@@ -134,6 +134,7 @@ func Extract(ctx context.Context, archive, dir string, onEntry func(name string)
 		return &UnsafeError{Archive: filepath.Base(archive), Entry: name, Why: why}
 	}
 	current := ""
+	var links []string // symlinks and hard links made, checked again once all entries are in
 	err = ex.Extract(ctx, r, func(ctx context.Context, fi archives.FileInfo) error {
 		raw := fi.NameInArchive
 		current = raw
@@ -162,6 +163,7 @@ func Extract(ctx context.Context, archive, dir string, onEntry func(name string)
 				return err
 			}
 			root.Remove(name)
+			links = append(links, name) // a hard link to a symlink is a symlink, read from its new place
 			return root.Link(target, name)
 		case mode&fs.ModeSymlink != 0:
 			target := fi.LinkTarget
@@ -185,6 +187,7 @@ func Extract(ctx context.Context, archive, dir string, onEntry func(name string)
 				return err
 			}
 			root.Remove(name)
+			links = append(links, name)
 			return root.Symlink(target, name)
 		case fi.IsDir():
 			return root.MkdirAll(name, 0o755)
@@ -222,19 +225,33 @@ func Extract(ctx context.Context, archive, dir string, onEntry func(name string)
 			return nil
 		}
 	})
+	if err == nil {
+		// Each link was checked by its name, but a link resolves through the others: a chain
+		// of links that each look inside (d/up -> .., d/up/up2 -> ..) or a later link under an
+		// earlier one's target can point out. With every entry in place, follow each one.
+		for _, name := range links {
+			if _, serr := root.Stat(name); serr != nil && isEscape(serr) {
+				err = unsafe(name, "is a link that resolves outside the target directory through other links")
+				break
+			}
+		}
+	}
 	if err != nil {
 		var ue *UnsafeError
 		if errors.As(err, &ue) {
 			return ue
 		}
 		// os.Root refused to follow a link out (a chain of links that each look inside).
-		if strings.Contains(err.Error(), "path escapes from parent") {
+		if isEscape(err) {
 			return unsafe(current, "reaches outside the target directory through a symlink")
 		}
 		return fmt.Errorf("extract %s: %w", filepath.Base(archive), err)
 	}
 	return nil
 }
+
+// isEscape reports os.Root's refusal to follow a path out of the root.
+func isEscape(err error) bool { return strings.Contains(err.Error(), "path escapes from parent") }
 
 // cleanEntry turns an archive name into a clean relative slash path, or reports that it is
 // absolute or leaves the root.
@@ -244,8 +261,8 @@ func cleanEntry(name string) (string, bool) {
 		return "", false
 	}
 	c := path.Clean(n)
-	if c == ".." || strings.HasPrefix(c, "../") {
-		return "", false
+	if c == ".." || strings.HasPrefix(c, "../") || (len(c) > 1 && c[1] == ':') {
+		return "", false // "./C:/x" is a drive path once cleaned
 	}
 	return c, true
 }
