@@ -164,9 +164,9 @@ func NeedText(n *Need) string {
 	return fmt.Sprintf("%s %s %s %s: %s (%s)", n.Parent.Name, n.Parent.Version(), what, n.Req.String(), rng, chainText(n.Parent))
 }
 
-// needOrigin says where a need comes from: "requirements.txt:3: foo>=2" for a root
+// NeedOrigin says where a need comes from: "requirements.txt:3: foo>=2" for a root
 // requirement, "bar 1.0 requires foo>=2 (bar from requirements.txt:4)" for a dependency.
-func needOrigin(n *Need) string {
+func NeedOrigin(n *Need) string {
 	if n.Parent == nil {
 		where := n.Req.Source.String()
 		if where == "" {
@@ -474,7 +474,7 @@ func (s *solver) solve(ctx context.Context, st *state) (*state, conflictSet, err
 		cands, err = s.p.Candidates(ctx, name)
 		if err != nil {
 			if n := firstReal(st.needs[name]); n != nil {
-				return nil, nil, fmt.Errorf("%s: %w", needOrigin(n), err)
+				return nil, nil, fmt.Errorf("%s: %w", NeedOrigin(n), err)
 			}
 			return nil, nil, err
 		}

@@ -331,10 +331,11 @@ func installRun(ctx context.Context, o *installOptions) error {
 		for _, it := range plan.Install {
 			names = append(names, it.Name+"-"+it.Version.String())
 		}
+		// The plan is the data of a dry run: stdout, as pip prints it.
 		if len(names) == 0 {
-			a.IO.Status("Would install nothing: every requirement is already satisfied")
+			fmt.Fprintln(a.IO.Out, "Would install nothing: every requirement is already satisfied")
 		} else {
-			a.IO.Status("Would install %s", strings.Join(names, " "))
+			fmt.Fprintf(a.IO.Out, "Would install %s\n", strings.Join(names, " "))
 		}
 		return nil
 	}

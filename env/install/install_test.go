@@ -56,7 +56,7 @@ func TestResolveChoices(t *testing.T) {
 		{name: "constraints", reqs: []string{"app"}, cons: []string{"lib<2", "unrelated==1"}, want: "app==1.0 fastlib==1.0 helper==0.5 lib==1.0"},
 		{name: "backtracking", reqs: []string{"old"}, want: "lib==1.0 old==1.0"},
 		{name: "older version with a wheel", reqs: []string{"mixed"}, want: "mixed==1.0"},
-		{name: "sdist only", reqs: []string{"onlysdist"}, err: "onlysdist 1.0 has only an sdist; building sdists is not supported yet"},
+		{name: "sdist only", reqs: []string{"onlysdist"}, err: "requirements.txt:1: onlysdist: only sdists of onlysdist are offered in the allowed range, and building sdists is not supported yet"},
 		{name: "no wheel for the platform", reqs: []string{"native"}, err: "native: no usable version"},
 		{name: "conflict", reqs: []string{"lib>=2", "clash-a"}, err: "lib: no version satisfies all requirements\n  requirements.txt:1 requires lib>=2: >=2\n  clash-a 1.0 requires lib<2: <2 (clash-a from requirements.txt:2)"},
 		{name: "missing project", reqs: []string{"nosuch"}, err: "requirements.txt:1: nosuch: nosuch is not in " + ix.url()},

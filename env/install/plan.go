@@ -197,7 +197,7 @@ func Resolve(ctx context.Context, t *Target, o Options) (*Plan, error) {
 	}
 	res, err := resolver.Solve(ctx, p, o.Requirements, o.Constraints, resolver.SolveOptions{Env: t.Markers, Pre: o.Pre || o.Sources.Pre})
 	if err != nil {
-		return nil, err
+		return nil, sdistOnly(err)
 	}
 	plan := &Plan{Target: t, opts: o, client: client}
 	for _, pk := range res.Picks {
@@ -212,6 +212,36 @@ func Resolve(ctx context.Context, t *Target, o Options) (*Plan, error) {
 		plan.Install = append(plan.Install, it)
 	}
 	return plan, nil
+}
+
+// SdistError is a package for which only sdists are offered in the allowed range.
+type SdistError struct {
+	Package string
+	Need    string // where the requirement comes from
+}
+
+func (e *SdistError) Error() string {
+	return fmt.Sprintf("%s: only sdists of %s are offered in the allowed range, and building sdists is not supported yet; install %s with pip, or allow a version that has a wheel",
+		e.Need, e.Package, e.Package)
+}
+
+// sdistOnly turns a resolution that failed only because a package has nothing but sdists
+// into one line that says so.
+func sdistOnly(err error) error {
+	var re *resolver.ResolutionError
+	if !errors.As(err, &re) || len(re.Clashes) != 1 {
+		return err
+	}
+	c := re.Clashes[0]
+	if len(c.Rejected) == 0 || len(c.Needs) == 0 {
+		return err
+	}
+	for _, r := range c.Rejected {
+		if !strings.Contains(r, "building sdists is not supported yet") && !strings.Contains(r, "yanked") {
+			return err
+		}
+	}
+	return &SdistError{Package: c.Package, Need: resolver.NeedOrigin(c.Needs[0])}
 }
 
 func where(r resolver.Requirement) string {
