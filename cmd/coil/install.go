@@ -215,8 +215,10 @@ func installRun(ctx context.Context, o *installOptions) error {
 		// Index pages and metadata files are kept as HTTP caching allows; retries sit
 		// below the cache so that a fresh page needs no network at all.
 		HTTP: &http.Client{Transport: &resolver.CacheTransport{
-			Dir:  filepath.Join(a.Dirs.Cache, "http"),
-			Base: &resolver.RetryTransport{},
+			Dir: filepath.Join(a.Dirs.Cache, "http"),
+			Base: &resolver.RetryTransport{Base: &resolver.NetrcTransport{
+				Base: http.DefaultTransport, Machines: resolver.ReadNetrc(a.Getenv),
+			}},
 		}},
 	}
 	// Requirements: files, then the command line.
