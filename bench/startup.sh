@@ -6,6 +6,8 @@
 #   coil version          resolving the pinned version 10 directory levels below .python-version
 #   python -c pass        the interpreter directly, through coil's shim (coil-shim), and through
 #                         bench/execfloor (a Go program that only execs: the least a Go shim costs)
+#   nop                   the same with the empty program as the pinned version's command: the
+#                         shim's overhead without python's own ±3 ms of noise around it
 #
 # Goals: coil --version and coil version ≤ 1.5× empty; the shim's overhead over the direct run
 # ≤ 1.2× empty. Every binary is built as released (goreleaser.yaml: CGO_ENABLED=0, -trimpath,
@@ -43,6 +45,7 @@ export HOME=$tmp/home COIL_HOME=$tmp/coilhome WORKON_HOME=$tmp/envs PYENV_ROOT=$
 unset COIL_VERSION PYENV_VERSION PYENV_DIR
 mkdir -p "$HOME" "$PYENV_ROOT/versions/3.11.99/bin"
 ln -s "$py" "$PYENV_ROOT/versions/3.11.99/bin/python"
+ln -s "$bin/empty" "$PYENV_ROOT/versions/3.11.99/bin/nop" # a command whose own run costs nothing
 deep=$tmp/proj/1/2/3/4/5/6/7/8/9/10
 mkdir -p "$deep"
 echo 3.11.99 >"$tmp/proj/.python-version"
@@ -53,6 +56,8 @@ cd "$deep"
 [ "$(readlink -f "$shim")" = "$bin/coil-shim" ] || { echo "bench/startup.sh: the shim does not link to coil-shim" >&2; exit 1; }
 [ "$("$shim" -c 'import sys; print(sys.executable)')" = "$PYENV_ROOT/versions/3.11.99/bin/python" ] ||
   { echo "bench/startup.sh: the shim did not run the pinned interpreter" >&2; exit 1; }
+[ -e "$COIL_HOME/shims/nop" ] || { echo "bench/startup.sh: coil rehash made no nop shim" >&2; exit 1; }
+"$COIL_HOME/shims/nop" || { echo "bench/startup.sh: the nop shim failed" >&2; exit 1; }
 [ "$("$bin/coil" version --bare)" = 3.11.99 ] || { echo "bench/startup.sh: coil version does not see the pin" >&2; exit 1; }
 
 echo "== $(nproc) cores, $rounds rounds; $goversion; binary sizes:" \
@@ -62,6 +67,8 @@ rt=()
 if [ -n "${STARTUP_RT:-}" ]; then rt=(chrt -f 10); fi
 "${rt[@]}" "$tmp/startup" -rounds "$rounds" -json "$out/startup.json" \
   "empty=$bin/empty" \
+  "+empty through the coil shim (nop)=$COIL_HOME/shims/nop" \
+  "+empty through execfloor=$bin/execfloor $bin/empty" \
   "coil --version=$bin/coil --version" \
   "coil version (10 levels deep)=$bin/coil version" \
   "python -c pass (direct)=$py -c pass" \
@@ -80,6 +87,9 @@ print()
 goal("coil --version", b["coil --version"], 1.5)
 goal("coil version, 10 levels deep", b["coil version (10 levels deep)"], 1.5)
 goal("coil-shim overhead (python -c pass)", b["+python -c pass (coil shim)"] - direct, 1.2)
-print(f"{'for scale: a Go program that only execs':44} {b['+python -c pass (execfloor)'] - direct:6.2f} ms"
-      f" = {(b['+python -c pass (execfloor)'] - direct) / empty:.2f}x empty")
+goal("coil-shim overhead (nop: empty via the shim)", b["+empty through the coil shim (nop)"] - empty, 1.2)
+for what, shimmed, base in (("python -c pass", "+python -c pass (execfloor)", direct),
+                            ("nop", "+empty through execfloor", empty)):
+    print(f"{'for scale: a Go program that only execs, ' + what:44} {b[shimmed] - base:6.2f} ms"
+          f" = {(b[shimmed] - base) / empty:.2f}x empty")
 PYEOF
