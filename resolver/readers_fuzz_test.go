@@ -229,4 +229,20 @@ func TestReadersPrintPEP508(t *testing.T) {
 	if len(reqs) != 1 || reqs[0].String() != "wheelpkg @ https://files.example.com/wheelpkg-1.0-py3-none-any.whl" || reqs[0].Specifier.String() != "==1.0" {
 		t.Errorf("archive URL: %q, %v", reqStrings(reqs), err)
 	}
+	// A "URL" with a space in it named a requirement "0 @ 0 ://#egg=0"; it is an error.
+	files = map[string]string{"requirements.txt": "0 ://#egg=0\n"}
+	dir = writeFiles(t, root, files)
+	reqs, _, err = ReadRequirementsFile(filepath.Join(dir, "requirements.txt"), nil)
+	checkRead(t, dir, files, reqs, err)
+	if len(reqs) != 0 || len(ReadErrors(err)) != 1 || ReadErrors(err)[0].Line != 1 {
+		t.Errorf("URL with a space: %q, %v", reqStrings(reqs), err)
+	}
+	// A Poetry dependency written as a dotted key ("z.version = ...") was placed on line 0.
+	files = map[string]string{"pyproject.toml": "[tool.poetry]\nname = \"app\"\n\n[tool.poetry.dependencies]\nrequests = \"^2.31\"\nz.version = \"^0.0.3\"\n"}
+	dir = writeFiles(t, root, files)
+	p, err := ReadProject(dir, nil)
+	checkRead(t, dir, files, p.Requirements, err)
+	if got := reqStrings(p.Requirements); len(got) != 2 || !strings.HasSuffix(got[1], "pyproject.toml:6  z<0.0.4,>=0.0.3") {
+		t.Errorf("dotted key: %q, %v", got, err)
+	}
 }
