@@ -24,6 +24,8 @@ type checkOptions struct {
 	JSON      bool
 	Index     string
 	FindLinks string
+
+	defaultDir bool // Dirs is "." because none was given
 }
 
 func newCmdCheck(a *app, runF func(*checkOptions) error) *cobra.Command {
@@ -67,7 +69,7 @@ not an interpreter).`,
 		RunE: func(c *cobra.Command, args []string) error {
 			o.Dirs = args
 			if len(o.Dirs) == 0 && o.Env == "" {
-				o.Dirs = []string{"."}
+				o.Dirs, o.defaultDir = []string{"."}, true
 			}
 			if runF != nil {
 				return runF(o)
@@ -145,6 +147,11 @@ func checkProjects(ctx context.Context, o *checkOptions) (*resolver.CheckReport,
 		// that every file:line printed is one the user can open.
 		p, err := resolver.ReadProject(a.rel(a.abs(d)), &resolver.ReadOptions{Getenv: a.Getenv})
 		if p == nil {
+			if o.defaultDir && o.Python != "" {
+				// --python names the Python of a project's markers; an interpreter's installed
+				// environment is checked with --env.
+				return nil, nil, usageErrorf("%v; to check the packages installed for %s, run 'coil check --env %s'", err, o.Python, o.Python)
+			}
 			return nil, nil, usageErrorf("%v", err)
 		}
 		a.relativize(p)
