@@ -153,8 +153,8 @@ func FuzzReadRequirementsFile(f *testing.F) {
 		var plain []string
 		for _, r := range reqs {
 			s := r.String()
-			if filepath.Clean(r.Source.File) != main || r.Group != GroupMain || r.Editable || strings.ContainsAny(s, "#\\$") {
-				continue // comments, escapes and ${VAR} mean something else in a requirements file
+			if filepath.Clean(r.Source.File) != main || r.Group != GroupMain || r.Editable || strings.ContainsAny(s, "#\\$") || strings.Contains(s, " -") {
+				continue // comments, escapes, ${VAR} and words starting with "-" (options, as in "x @ -0") mean something else in a requirements file
 			}
 			plain = append(plain, s)
 		}
