@@ -224,3 +224,18 @@ func TestLookupFollowsVersionName(t *testing.T) {
 		t.Errorf("PYENV_VERSION=python-3: %+v, %v; want 3.13.0", c, err)
 	}
 }
+
+// TestResolvePythonDash: pyenv reads "python-" as "", the versions directory itself, which is
+// installed and has no commands; "." is the same directory under its own name.
+func TestResolvePythonDash(t *testing.T) {
+	f := newFakeTree(t)
+	f.PyenvVersion("3.11.7", "python")
+	l := f.Layout()
+	list := func() []Installed { return l.List() }
+	for _, n := range []string{"python-", "."} {
+		i, ok := l.ResolveName(n, list)
+		if !ok || i.Dir != filepath.Join(f.Pyenv, "versions") || i.Name != strings.TrimPrefix(n, "python-") {
+			t.Errorf("ResolveName(%q) = %+v, %v; want the versions directory", n, i, ok)
+		}
+	}
+}

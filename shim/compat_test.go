@@ -422,6 +422,8 @@ func TestPyenvCompat(t *testing.T) {
 		{File: str("3.12.1/\n")},
 		{File: str("3.12.1/../..\n3.11\n")},
 		{File: str("3..1\n")},
+		{File: str("python-\n")},
+		{File: str("3.11.7\npython-\n"), Cmds: []string{"python", "black"}},
 		{File: str(".\n3.11\n")},
 		{File: str("/usr\n3.11\n")},
 		{File: str(`a\b` + "\n3.11\n")},

@@ -95,7 +95,7 @@ func (e *CommandNotFoundError) Error() string {
 	var b strings.Builder
 	var in []string
 	for _, r := range e.Resolved {
-		in = append(in, fmt.Sprintf("%s (set by %s)", r.Version.Name, r.Request.Origin()))
+		in = append(in, fmt.Sprintf("%s (set by %s)", shownName(r.Version.Name), r.Request.Origin()))
 	}
 	fmt.Fprintf(&b, "%s: command not found in %s", e.Command, strings.Join(in, ", "))
 	if len(e.Elsewhere) == 0 {

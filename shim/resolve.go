@@ -34,7 +34,7 @@ func (e *NotInstalledError) Error() string {
 	if e.Command != "" && len(e.Searched) > 0 {
 		var in []string
 		for _, r := range e.Searched {
-			in = append(in, fmt.Sprintf("%s (set by %s)", r.Version.Name, r.Request.Origin()))
+			in = append(in, fmt.Sprintf("%s (set by %s)", shownName(r.Version.Name), r.Request.Origin()))
 		}
 		fmt.Fprintf(&b, "%s: command not found in %s, and ", e.Command, strings.Join(in, ", "))
 	}
@@ -97,6 +97,13 @@ func (l Layout) ResolveName(name string, list func() []Installed) (Installed, bo
 	}
 	if n, ok := strings.CutPrefix(name, "python-"); ok && n != "" {
 		if i, ok := l.exact(n); ok {
+			return i, true
+		}
+	} else if ok {
+		// pyenv reads "python-" as "" once the prefix is removed, which is the versions
+		// directory itself: installed, with no commands.
+		if i, ok := l.exactIn(l.pyenvVersions(), KindPyenv, "."); ok {
+			i.Name = ""
 			return i, true
 		}
 	}
@@ -172,4 +179,12 @@ func (l Layout) exactIn(root string, kind Kind, name string) (Installed, bool) {
 		i.Env = true
 	}
 	return i, true
+}
+
+// shownName is a version's name for a message: "" (pyenv's reading of "python-") is quoted.
+func shownName(name string) string {
+	if name == "" {
+		return `""`
+	}
+	return name
 }
