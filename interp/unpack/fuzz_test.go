@@ -9,7 +9,7 @@ import (
 
 // FuzzArchiveEntryName checks the lexical checks on archive entries: a name cleanEntry accepts
 // is a clean relative path inside the target directory, and a symlink target linkInside accepts
-// resolves inside it when no other link is in the way (interp.FuzzExtractArchive covers those).
+// resolves inside it when no other link is in the way (FuzzExtractArchive covers those).
 func FuzzArchiveEntryName(f *testing.F) {
 	f.Fuzz(func(t *testing.T, name, target string) {
 		c, ok := cleanEntry(name)
