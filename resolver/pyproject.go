@@ -65,13 +65,14 @@ func (f *tomlFile) header(keys ...string) int {
 	return 0
 }
 
-// keyAt returns the offset of "key =" or "key." (a dotted key: "z.extras = ...") at or after
-// from (at a line start, or after a "." or "{" for dotted keys and inline tables), or -1.
+// keyAt returns the offset of "key =", "key." (a dotted key: "z.extras = ...") or "key]" (the
+// end of a table header: "[project.dependencies]") at or after from (at a line start, or after
+// a ".", "{" or "[" for dotted keys, inline tables and headers), or -1.
 func (f *tomlFile) keyAt(from int, key string) int {
 	if from < 0 {
 		from = 0
 	}
-	re := regexp.MustCompile(`(?m)(?:^|[.{,])[ \t]*["']?` + regexp.QuoteMeta(key) + `["']?[ \t]*[=.]`)
+	re := regexp.MustCompile(`(?m)(?:^|[.{,\[])[ \t]*["']?` + regexp.QuoteMeta(key) + `["']?[ \t]*[=.\]]`)
 	if loc := re.FindStringIndex(f.li.text[from:]); loc != nil {
 		return from + loc[0]
 	}

@@ -245,4 +245,12 @@ func TestReadersPrintPEP508(t *testing.T) {
 	if got := reqStrings(p.Requirements); len(got) != 2 || !strings.HasSuffix(got[1], "pyproject.toml:6  z<0.0.4,>=0.0.3") {
 		t.Errorf("dotted key: %q, %v", got, err)
 	}
+	// "[project.dependencies]", a table where an array belongs: the error was placed on line 0.
+	files = map[string]string{"pyproject.toml": "[project]\nname = \"x\"\n\n[project.dependencies]\n"}
+	dir = writeFiles(t, root, files)
+	p, err = ReadProject(dir, nil)
+	checkRead(t, dir, files, p.Requirements, err)
+	if errs := ReadErrors(err); len(errs) != 1 || errs[0].Line != 4 {
+		t.Errorf("dependencies table: %v", err)
+	}
 }
