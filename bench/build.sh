@@ -30,6 +30,7 @@ mkdir -p "$work/mirror/3.11.2" "$work/cache" "$work/bin"
 ln -s "$src" "$work/mirror/3.11.2/Python-3.11.2.tgz"
 ln -s "$src" "$work/cache/Python-3.11.2.tar.gz" # python-build's cache name for a .tgz URL
 go build -trimpath -o "$work/bin/coil" ./cmd/coil
+go build -trimpath -o "$work/bin/coil-unpack" ./cmd/coil-unpack # coil runs it to unpack archives
 export PYTHON_CONFIGURE_OPTS=${BENCH_CONFIGURE_OPTS:-}
 
 now() { date +%s; }

@@ -16,6 +16,7 @@ trap 'kill ${server_pid:-0} 2>/dev/null || true; rm -rf "$work"' EXIT
 mkdir -p "$work/mirror/20990101" "$work/bin"
 
 go build -trimpath -o "$work/bin/coil" ./cmd/coil
+go build -trimpath -o "$work/bin/coil-unpack" ./cmd/coil-unpack # coil runs it to unpack archives
 
 version=${BENCH_VERSION:-3.11.2}
 if [ -n "${BENCH_ARCHIVE:-}" ]; then

@@ -24,8 +24,10 @@ pyenv=${PYENV:-$HOME/.pyenv/bin/pyenv}
 
 out=bench/out
 mkdir -p "$out"
-go build -trimpath -o "$out/coil" ./cmd/coil
-go build -trimpath -tags coil_lean -o "$out/coil-shim" ./cmd/coil-shim   # the shims link to it when it sits beside coil
+# Built as released (goreleaser.yaml): static, without cgo's dynamic loader on every start.
+export CGO_ENABLED=0
+go build -trimpath -ldflags "-s -w" -o "$out/coil" ./cmd/coil
+go build -trimpath -ldflags "-s -w" -tags coil_lean -o "$out/coil-shim" ./cmd/coil-shim   # the shims link to it when it sits beside coil
 coil=$PWD/$out/coil
 
 tmp=$(mktemp -d)

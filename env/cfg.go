@@ -1,7 +1,6 @@
 package env
 
 import (
-	"bufio"
 	"bytes"
 	"fmt"
 	"os"
@@ -25,11 +24,11 @@ func ReadConfig(path string) (*Config, error) {
 }
 
 // ParseConfig parses pyvenv.cfg text. Lines without '=' are ignored, as site.py ignores them.
+// Lines may be of any length (a bufio.Scanner would stop at the first one over 64 KiB).
 func ParseConfig(b []byte) *Config {
 	c := &Config{values: map[string]string{}}
-	sc := bufio.NewScanner(bytes.NewReader(b))
-	for sc.Scan() {
-		k, v, ok := strings.Cut(sc.Text(), "=")
+	for line := range bytes.Lines(b) {
+		k, v, ok := strings.Cut(string(line), "=")
 		if !ok {
 			continue
 		}

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/url"
@@ -395,8 +396,12 @@ func lookupSum(b []byte, name string) string {
 	sc.Buffer(make([]byte, 64*1024), 1<<20)
 	for sc.Scan() {
 		f := strings.Fields(sc.Text())
-		if len(f) == 2 && strings.TrimPrefix(f[1], "*") == name && len(f[0]) == 64 {
-			return strings.ToLower(f[0])
+		// "<hex>  <name>" in text mode, "<hex> *<name>" in binary mode: a name may itself
+		// start with "*".
+		if len(f) == 2 && (f[1] == name || strings.TrimPrefix(f[1], "*") == name) && len(f[0]) == 64 {
+			if _, err := hex.DecodeString(f[0]); err == nil {
+				return strings.ToLower(f[0])
+			}
 		}
 	}
 	return ""

@@ -181,20 +181,6 @@ func TestReplacePrefix(t *testing.T) {
 	}
 }
 
-func TestLinkInside(t *testing.T) {
-	for _, c := range []struct {
-		name, target string
-		want         bool
-	}{
-		{"python/bin/python3", "python3.12", true}, {"python/lib/x", "../bin/y", true}, {"python/x", "..", true},
-		{"python/x", "../..", false}, {"python/x", "/etc/passwd", false}, {"x", "..", false}, {"python/x", "", false},
-	} {
-		if got := linkInside(c.name, c.target); got != c.want {
-			t.Errorf("linkInside(%q, %q) = %v", c.name, c.target, got)
-		}
-	}
-}
-
 // fakeGitHub serves python-build-standalone's releases API over two pages.
 func fakeGitHub(t *testing.T, token string) (*httptest.Server, *atomic.Int64) {
 	var calls atomic.Int64

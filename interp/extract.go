@@ -1,217 +1,129 @@
 package interp
 
 import (
-	"archive/tar"
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"io/fs"
 	"os"
-	"path"
+	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
-
-	"github.com/mholt/archives"
 )
 
 // UnsafeArchiveError is an archive entry that would land outside the directory it is unpacked
-// into: a "..", an absolute path, or a link whose target is outside. Nothing is installed.
+// into: a "..", an absolute path, or a link whose target is outside. Nothing is installed. It is
+// unpack.UnsafeError as coil-unpack reports it.
 type UnsafeArchiveError struct {
-	Archive string
-	Entry   string
-	Why     string
+	Archive string `json:"archive"`
+	Entry   string `json:"entry"`
+	Why     string `json:"why"`
 }
 
 func (e *UnsafeArchiveError) Error() string {
 	return fmt.Sprintf("refusing archive %s: entry %q %s; nothing was installed", e.Archive, e.Entry, e.Why)
 }
 
-// archiveFormat picks the format from the file name (and parallel gzip, which matters for
-// install speed); unknown names are identified from their first bytes.
-func archiveFormat(ctx context.Context, name string, f *os.File) (archives.Extractor, io.Reader, error) {
-	lower := strings.ToLower(name)
-	tarWith := func(c archives.Compression) archives.Extractor {
-		return archives.CompressedArchive{Extraction: archives.Tar{}, Compression: c}
-	}
-	switch {
-	case strings.HasSuffix(lower, ".tar.gz") || strings.HasSuffix(lower, ".tgz"):
-		return tarWith(archives.Gz{Multithreaded: true}), f, nil
-	case strings.HasSuffix(lower, ".tar.zst"):
-		return tarWith(archives.Zstd{}), f, nil
-	case strings.HasSuffix(lower, ".tar.bz2"):
-		return tarWith(archives.Bz2{}), f, nil
-	case strings.HasSuffix(lower, ".tar.xz"):
-		return tarWith(archives.Xz{}), f, nil
-	case strings.HasSuffix(lower, ".tar"):
-		return archives.Tar{}, f, nil
-	case strings.HasSuffix(lower, ".zip"):
-		return archives.Zip{}, f, nil
-	}
-	format, r, err := archives.Identify(ctx, name, f)
-	if err != nil {
-		return nil, nil, fmt.Errorf("%s: not an archive coil can read (.tar.gz, .tar.zst, .tar.bz2, .tar.xz, .zip): %w", name, err)
-	}
-	ex, ok := format.(archives.Extractor)
-	if !ok {
-		return nil, nil, fmt.Errorf("%s: a compressed file, not an archive", name)
-	}
-	return ex, r, nil
+// extractArchive unpacks the archive file into dir, which must exist, with the coil-unpack helper
+// (package unpack): every entry is checked before it is written, and an entry that would land
+// outside dir is an *UnsafeArchiveError. onEntry, when set, is called before each entry by the
+// in-process unpacker the tests use (to interrupt an extraction); coil-unpack never calls it.
+func extractArchive(ctx context.Context, archive, dir string, onEntry func(name string)) error {
+	return unpackArchive(ctx, archive, dir, onEntry)
 }
 
-// extractArchive unpacks the archive file into dir, which must exist. Every entry is checked
-// before it is written: names are cleaned and must stay inside dir, links must point inside,
-// and writes go through an os.Root so that a symlink planted by an earlier entry cannot
-// redirect a later one outside. onEntry, when set, is called before each entry (tests use it
-// to interrupt an extraction).
-func extractArchive(ctx context.Context, archive, dir string, onEntry func(name string)) error {
-	f, err := os.Open(archive)
+// unpackArchive is extractArchive's implementation: runUnpacker, or in tests the unpack package
+// in-process (it is not linked into coil: its codecs' initialisers would slow every command).
+var unpackArchive = func(ctx context.Context, archive, dir string, _ func(string)) error {
+	return runUnpacker(ctx, unpackerPath, archive, dir)
+}
+
+// UnpackerName is the helper program that unpacks archives for coil.
+const UnpackerName = "coil-unpack"
+
+// MissingUnpackerError is an install that cannot unpack: coil-unpack is neither beside coil nor
+// on PATH.
+type MissingUnpackerError struct {
+	Beside string // the directory it was looked for in first
+}
+
+func (e *MissingUnpackerError) Error() string {
+	return fmt.Sprintf("%s, which unpacks interpreter archives, is neither in %s beside coil nor on PATH; "+
+		"install it from the release archive or with 'go install github.com/coilpy/coil/cmd/%s@latest'",
+		UnpackerName, e.Beside, UnpackerName)
+}
+
+// unpackerPath finds coil-unpack: beside the running executable (links resolved), else on PATH.
+func unpackerPath() (string, error) {
+	name := UnpackerName
+	if runtime.GOOS == "windows" {
+		name += ".exe"
+	}
+	beside := ""
+	if self, err := os.Executable(); err == nil {
+		if real, err := filepath.EvalSymlinks(self); err == nil {
+			self = real
+		}
+		beside = filepath.Dir(self)
+		p := filepath.Join(beside, name)
+		if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() {
+			return p, nil
+		}
+	}
+	if p, err := exec.LookPath(UnpackerName); err == nil {
+		return p, nil
+	}
+	return "", &MissingUnpackerError{Beside: beside}
+}
+
+// runUnpacker runs coil-unpack --parent-pipe ARCHIVE DIR and turns its exit status into an
+// error: 3 is an *UnsafeArchiveError (one line of JSON on stderr), other failures carry the text
+// it printed. Its stdin is a pipe this process holds open until it exits, so it stops if coil is
+// killed; a cancelled ctx kills it.
+func runUnpacker(ctx context.Context, find func() (string, error), archive, dir string) error {
+	helper, err := find()
 	if err != nil {
 		return err
 	}
-	defer f.Close()
-	ex, r, err := archiveFormat(ctx, filepath.Base(archive), f)
+	lifeline, hold, err := os.Pipe()
 	if err != nil {
 		return err
 	}
-	root, err := os.OpenRoot(dir)
+	defer hold.Close()
+	var stderr bytes.Buffer
+	cmd := exec.CommandContext(ctx, helper, "--parent-pipe", archive, dir)
+	cmd.Stdin, cmd.Stderr = lifeline, &stderr
+	err = cmd.Start()
+	lifeline.Close()
 	if err != nil {
-		return err
-	}
-	defer root.Close()
-	buf := make([]byte, 256<<10)
-	unsafe := func(name, why string) error {
-		return &UnsafeArchiveError{Archive: filepath.Base(archive), Entry: name, Why: why}
-	}
-	current := ""
-	err = ex.Extract(ctx, r, func(ctx context.Context, fi archives.FileInfo) error {
-		raw := fi.NameInArchive
-		current = raw
-		if onEntry != nil {
-			onEntry(raw)
-		}
-		name, ok := cleanEntry(raw)
-		if !ok {
-			if strings.HasPrefix(filepath.ToSlash(raw), "/") || filepath.IsAbs(raw) || (len(raw) > 1 && raw[1] == ':') {
-				return unsafe(raw, "is an absolute path")
-			}
-			return unsafe(raw, "escapes the target directory with '..'")
-		}
-		if name == "." {
-			return nil
-		}
-		mode := fi.Mode()
-		hdr, _ := fi.Header.(*tar.Header)
-		switch {
-		case hdr != nil && hdr.Typeflag == tar.TypeLink:
-			target, ok := cleanEntry(fi.LinkTarget)
-			if !ok || target == "." {
-				return unsafe(raw, fmt.Sprintf("is a hard link to %q, outside the target directory", fi.LinkTarget))
-			}
-			if err := root.MkdirAll(path.Dir(name), 0o755); err != nil {
-				return err
-			}
-			root.Remove(name)
-			return root.Link(target, name)
-		case mode&fs.ModeSymlink != 0:
-			target := fi.LinkTarget
-			if target == "" && fi.Open != nil {
-				// zip stores a symlink's target as its content.
-				rc, err := fi.Open()
-				if err != nil {
-					return err
-				}
-				b, err := io.ReadAll(io.LimitReader(rc, 4096))
-				rc.Close()
-				if err != nil {
-					return err
-				}
-				target = string(b)
-			}
-			if !linkInside(name, target) {
-				return unsafe(raw, fmt.Sprintf("is a symlink to %q, outside the target directory", target))
-			}
-			if err := root.MkdirAll(path.Dir(name), 0o755); err != nil {
-				return err
-			}
-			root.Remove(name)
-			return root.Symlink(target, name)
-		case fi.IsDir():
-			return root.MkdirAll(name, 0o755)
-		case mode.IsRegular():
-			if err := root.MkdirAll(path.Dir(name), 0o755); err != nil {
-				return err
-			}
-			rc, err := fi.Open()
-			if err != nil {
-				return err
-			}
-			defer rc.Close()
-			perm := mode.Perm() | 0o200 // keep it writable by its owner, so relocation can patch it
-			out, err := root.OpenFile(name, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, perm)
-			if err != nil {
-				return err
-			}
-			_, err = io.CopyBuffer(out, rc, buf)
-			if cerr := out.Close(); err == nil {
-				err = cerr
-			}
-			if err != nil {
-				return err
-			}
-			if err := root.Chmod(name, perm); err != nil {
-				return err
-			}
-			// Keep modification times: the bundled .pyc files are validated against them.
-			if mt := fi.ModTime(); !mt.IsZero() {
-				_ = root.Chtimes(name, mt, mt)
-			}
-			return nil
-		default:
-			// Devices, FIFOs: an interpreter archive has none, and they are not installed.
-			return nil
-		}
-	})
-	if err != nil {
-		var ue *UnsafeArchiveError
-		if errors.As(err, &ue) {
-			return ue
-		}
-		// os.Root refused to follow a link out (a chain of links that each look inside).
-		if strings.Contains(err.Error(), "path escapes from parent") {
-			return unsafe(current, "reaches outside the target directory through a symlink")
-		}
 		return fmt.Errorf("extract %s: %w", filepath.Base(archive), err)
 	}
-	return nil
-}
-
-// cleanEntry turns an archive name into a clean relative slash path, or reports that it is
-// absolute or leaves the root.
-func cleanEntry(name string) (string, bool) {
-	n := strings.ReplaceAll(name, `\`, "/")
-	if strings.HasPrefix(n, "/") || (len(n) > 1 && n[1] == ':') {
-		return "", false
+	err = cmd.Wait()
+	if err == nil {
+		return nil
 	}
-	c := path.Clean(n)
-	if c == ".." || strings.HasPrefix(c, "../") {
-		return "", false
+	if ctx.Err() != nil {
+		return fmt.Errorf("extract %s: %w", filepath.Base(archive), ctx.Err())
 	}
-	return c, true
-}
-
-// linkInside reports whether a symlink at name (relative to the root) pointing at target stays
-// inside the root.
-func linkInside(name, target string) bool {
-	if target == "" {
-		return false
+	msg := strings.TrimSpace(stderr.String())
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		if ee.ExitCode() == 3 {
+			var ue UnsafeArchiveError
+			if json.Unmarshal([]byte(msg), &ue) == nil && ue.Entry != "" {
+				return &ue
+			}
+		}
+		if msg != "" && ee.ExitCode() > 0 {
+			return errors.New(msg)
+		}
 	}
-	t := strings.ReplaceAll(target, `\`, "/")
-	if strings.HasPrefix(t, "/") || (len(t) > 1 && t[1] == ':') {
-		return false
+	if msg != "" {
+		err = fmt.Errorf("%w: %s", err, msg)
 	}
-	c := path.Clean(path.Join(path.Dir(name), t))
-	return c != ".." && !strings.HasPrefix(c, "../")
+	return fmt.Errorf("extract %s: %s: %w", filepath.Base(archive), helper, err)
 }
 
 // installRoot finds the interpreter prefix inside an unpacked archive: python/ for

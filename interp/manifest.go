@@ -168,9 +168,25 @@ func ParseManifest(b []byte) ([]Download, error) {
 			return nil, fmt.Errorf("parse downloads manifest: entry %d: version, implementation, os, arch and url are required", i+1)
 		}
 		d.Implementation = strings.ToLower(d.Implementation)
-		d.SHA256 = strings.ToLower(strings.TrimPrefix(d.SHA256, "sha256:"))
+		sum, err := normSHA256(d.SHA256)
+		if err != nil {
+			return nil, fmt.Errorf("parse downloads manifest: entry %d: %w", i+1, err)
+		}
+		d.SHA256 = sum
 	}
 	return ds, nil
+}
+
+// normSHA256 is a manifest's digest as coil compares it: lower-case hex, without a "sha256:"
+// prefix (in any case). Anything else is refused here rather than failing as a checksum
+// mismatch after the download.
+func normSHA256(s string) (string, error) {
+	h := strings.ToLower(s)
+	h = strings.TrimPrefix(h, "sha256:")
+	if strings.Trim(h, "0123456789abcdef") != "" {
+		return "", fmt.Errorf("sha256 %q is not hex digits", s)
+	}
+	return h, nil
 }
 
 func parseUVManifest(b []byte) ([]Download, error) {
@@ -194,7 +210,7 @@ func parseUVManifest(b []byte) ([]Download, error) {
 		return nil, fmt.Errorf("parse downloads manifest (uv's download-metadata.json format): %w", err)
 	}
 	var ds []Download
-	for _, e := range m {
+	for key, e := range m {
 		if e.Name != "cpython" && e.Name != "pypy" {
 			continue
 		}
@@ -211,8 +227,18 @@ func parseUVManifest(b []byte) ([]Download, error) {
 			}
 			d.Variant = "freethreaded"
 		}
+		if d.Libc == "" {
+			d.Libc = "none"
+		}
+		if d.URL == "" || d.OS == "" || e.Arch.Family == "" {
+			return nil, fmt.Errorf("parse downloads manifest (uv's download-metadata.json format): %s: url, os and arch are required", key)
+		}
 		if e.SHA256 != nil {
-			d.SHA256 = *e.SHA256
+			sum, err := normSHA256(*e.SHA256)
+			if err != nil {
+				return nil, fmt.Errorf("parse downloads manifest (uv's download-metadata.json format): %s: %w", key, err)
+			}
+			d.SHA256 = sum
 		}
 		if e.Name == "pypy" {
 			// uv's PyPy URLs name PyPy's own version: pypy3.10-v7.3.17-linux64.tar.bz2.

@@ -6,9 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -48,8 +50,8 @@ func parsePBSAsset(name string) (d Download, flavorRank int, ok bool) {
 		return d, 0, false
 	}
 	parts := strings.Split(m[3], "-")
-	if len(parts) < 4 {
-		return d, 0, false
+	if len(parts) < 4 || slices.Contains(parts, "") {
+		return d, 0, false // a triple and a flavor, none of them empty
 	}
 	d = Download{Implementation: "cpython", Version: m[1], Build: m[2], Variant: "default", Arch: parts[0], Libc: "none"}
 	switch d.Arch {
@@ -120,7 +122,9 @@ func pbsCandidates(assets []ghAsset, tag string) []Download {
 		}
 		d.URL = a.URL
 		if d.URL == "" {
-			d.URL = pbsDownloadURL + "/" + tag + "/" + strings.ReplaceAll(a.Name, "+", "%2B")
+			// Escaped, so that the URL's file name (Filename, looked up in SHA256SUMS) is the
+			// asset's name; "+" too, as GitHub's own download URLs have it.
+			d.URL = pbsDownloadURL + "/" + url.PathEscape(tag) + "/" + strings.ReplaceAll(url.PathEscape(a.Name), "+", "%2B")
 		}
 		if a.Digest != nil {
 			if s, ok := strings.CutPrefix(*a.Digest, "sha256:"); ok {

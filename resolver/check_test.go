@@ -143,10 +143,11 @@ func TestCheckProjectsPrereleases(t *testing.T) {
 		conflict bool
 		witness  string
 	}{
-		{[]string{"qux==2.0rc1", "qux>=1.0"}, false, false, "2.0rc1"}, // named, so a candidate
-		{[]string{"qux>=2.0b1", "qux<2.0"}, false, true, ""},          // <2.0 excludes 2.0's pre-releases
-		{[]string{"qux>1.0.dev0", "qux<1.0a1"}, false, true, ""},      // only pre-releases fit, none named
+		{[]string{"qux==2.0rc1", "qux>=1.0"}, false, false, "2.0rc1"},     // named, so a candidate
+		{[]string{"qux>=2.0b1", "qux<2.0"}, false, true, ""},              // <2.0 excludes 2.0's pre-releases
+		{[]string{"qux>1.0.dev0", "qux<1.0a1"}, false, false, "1.0.dev1"}, // < and > name pre-releases too (packaging 26)
 		{[]string{"qux>1.0.dev0", "qux<1.0a1"}, true, false, "1.0.dev1"},
+		{[]string{"qux!=1.0a1", "qux>=1.0.dev0", "qux<1.0"}, false, true, ""}, // <1.0 leaves out 1.0's pre-releases
 		{[]string{"qux~=1.4", "qux!=1.5.*", "qux<1.6"}, false, false, "1.4"},
 		{[]string{"qux===1.0", "qux===1.0.0"}, false, true, ""},
 		{[]string{"qux>=1.0,<2", "qux>=1.5", "qux>2.0"}, false, true, ""},

@@ -1,8 +1,11 @@
 package resolver
 
 import (
+	"archive/zip"
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -78,32 +81,54 @@ func writeDists(t *testing.T, site string) {
 
 // TestCheckEnvAgainstPipCheck makes a real virtual environment, writes the broken
 // distributions into its site-packages, and compares resolver's pip check lines with the
-// output of the environment's own `python -m pip check`, line for line.
+// output of the newest pip's `pip check` run by the environment's interpreter, line for line.
+// Slow (COIL_SLOW_TESTS=1); the newest pip's wheel is COIL_NEWEST_PIP_WHEEL or downloaded.
 func TestCheckEnvAgainstPipCheck(t *testing.T) {
+	if os.Getenv("COIL_SLOW_TESTS") != "1" {
+		t.Skip("slow: set COIL_SLOW_TESTS=1")
+	}
 	if _, err := os.Stat(systemPython); err != nil {
 		needTool(t, systemPython, err)
 	}
+	wheel := os.Getenv("COIL_NEWEST_PIP_WHEEL")
+	if wheel == "" {
+		dir := t.TempDir()
+		out, err := exec.Command(systemPython, "-m", "pip", "download", "--no-deps", "--only-binary=:all:", "-d", dir, "pip").CombinedOutput()
+		if err != nil {
+			needTool(t, "the newest pip from the index", fmt.Errorf("%v: %s", err, out))
+		}
+		m, _ := filepath.Glob(filepath.Join(dir, "pip-*.whl"))
+		if len(m) != 1 {
+			t.Fatalf("pip download left %q", m)
+		}
+		wheel = m[0]
+	}
 	envDir := filepath.Join(t.TempDir(), "venv")
-	if out, err := exec.Command(systemPython, "-m", "venv", envDir).CombinedOutput(); err != nil {
-		needTool(t, "python3 -m venv with pip (python3-venv)", &exec.Error{Name: string(out), Err: err})
+	if out, err := exec.Command(systemPython, "-m", "venv", "--without-pip", envDir).CombinedOutput(); err != nil {
+		needTool(t, "python3 -m venv (python3-venv)", &exec.Error{Name: string(out), Err: err})
 	}
 	py := filepath.Join(envDir, "bin", "python")
-	out, err := exec.Command(py, "-c", `import json, sys, sysconfig
-from pip._vendor.packaging.markers import default_environment
-print(json.dumps({"env": default_environment(), "site": [p for p in sys.path if p.endswith("site-packages")]}))`).Output()
+	out, err := exec.Command(py, filepath.Join(wheel, "pip"), "--version").Output()
 	if err != nil {
-		needTool(t, "pip in the virtual environment", err)
+		t.Fatalf("pip from %s: %v", wheel, err)
+	}
+	t.Logf("reference: %s", bytes.TrimSpace(out))
+	out, err = exec.Command(py, "-c", `import json, sys, sysconfig, platform
+print(json.dumps({"version": platform.python_version(), "site": sysconfig.get_path("purelib")}))`).Output()
+	if err != nil {
+		t.Fatal(err)
 	}
 	var info struct {
-		Env  Environment `json:"env"`
-		Site []string    `json:"site"`
+		Version string `json:"version"`
+		Site    string `json:"site"`
 	}
-	if err := json.Unmarshal(out, &info); err != nil || len(info.Site) != 1 {
+	if err := json.Unmarshal(out, &info); err != nil {
 		t.Fatalf("environment info %s: %v", out, err)
 	}
-	writeDists(t, info.Site[0])
+	writeDists(t, info.Site)
 
-	cmd := exec.Command(py, "-m", "pip", "check", "--disable-pip-version-check", "--no-color")
+	cmd := exec.Command(py, filepath.Join(wheel, "pip"), "check", "--disable-pip-version-check", "--no-color")
+	cmd.Dir = t.TempDir()
 	cmd.Env = append(os.Environ(), "PIP_NO_INPUT=1", "PYTHONWARNINGS=ignore")
 	pipOut, err := cmd.Output()
 	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
@@ -111,7 +136,11 @@ print(json.dumps({"env": default_environment(), "site": [p for p in sys.path if 
 	}
 	want := strings.Split(strings.TrimRight(string(pipOut), "\n"), "\n")
 
-	rep, warnings := CheckSitePackages(info.Site, info.Env)
+	env, err := DefaultEnvironment(info.Version)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, warnings := CheckSitePackages([]string{info.Site}, env)
 	got := PipCheckLines(rep)
 	if !slices.Equal(got, want) {
 		t.Errorf("pip check lines differ\n got:\n  %s\nwant:\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
@@ -138,29 +167,42 @@ func TestCheckEnv(t *testing.T) {
 	if len(warnings) != 0 {
 		t.Fatalf("warnings: %q", warnings)
 	}
-	lines := PipCheckLines(rep)
-	for _, want := range []string{
+	// What pip 26.3 prints for the fixture (TestCheckEnvAgainstPipCheck compares with it), in
+	// an order that depends on how the file system lists the directory.
+	want := []string{
+		"kappa 1.0 requires lambda, which is not installed.",
+		"kappa 1.0 requires mu, which is not installed.",
+		"alpha 1.0 requires gamma, which is not installed.",
 		"alpha 1.0 requires gamma, which is not installed.",
 		"alpha 1.0 requires zeta, which is not installed.",
 		"nu 3.0 requires pi, which is not installed.",
 		"nu 3.0 requires xi, which is not installed.",
-		"kappa 1.0 requires lambda, which is not installed.",
+		"rho 1.0 requires sigma, which is not installed.",
+		"kappa 1.0 has requirement beta!=1.5, but you have beta 1.5.",
+		// The version is the directory's (legacy-1.0.dist-info), not METADATA's.
+		"kappa 1.0 has requirement legacy===not.a.version!, but you have legacy 1.0.",
 		"alpha 1.0 has requirement beta>=2.0, but you have beta 1.5.",
 		"alpha 1.0 has requirement iota<2, but you have iota 2.0rc1.",
 		"alpha 1.0 has requirement Theta_Pkg>=1, but you have theta-pkg 0.5.",
-		"kappa 1.0 has requirement legacy>=1, but you have legacy not.a.version!.",
-		`rho 1.0 has requirement beta<1; extra == "Foo_Bar" or python_version > "3", but you have beta 1.5.`,
+		"upsilon 1 has requirement rho<=0.9, but you have rho 1.0.",
 		"upsilon 1 has requirement rho>1.0, but you have rho 1.0.",
-	} {
-		if !slices.Contains(lines, want) {
-			t.Errorf("missing line %q in\n  %s", want, strings.Join(lines, "\n  "))
-		}
+		`rho 1.0 has requirement Beta>=3; python_full_version >= "3.0.0", but you have beta 1.5.`,
+		`rho 1.0 has requirement beta<1; extra == "foo-bar" or python_version > "3", but you have beta 1.5.`,
 	}
-	for _, l := range lines {
-		for _, bad := range []string{"epsilon", " eta,", "omicron", "delta", "alpha 1.0 has requirement iota>=1.0", "not.a.version!, but", "beta~=1.4", "beta==1.5.0"} {
-			if strings.Contains(l, bad) {
-				t.Errorf("unexpected line %q", l)
-			}
+	lines := PipCheckLines(rep)
+	if got, w := slices.Sorted(slices.Values(lines)), slices.Sorted(slices.Values(want)); !slices.Equal(got, w) {
+		t.Errorf("lines:\n  %s\nwant (in any order):\n  %s", strings.Join(lines, "\n  "), strings.Join(want, "\n  "))
+	}
+	// Each distribution's lines are in pip's order: missing before conflicting, each sorted.
+	for _, pair := range [][2]string{
+		{"alpha 1.0 requires zeta", "alpha 1.0 has requirement beta>=2.0"},
+		{"alpha 1.0 has requirement beta>=2.0", "alpha 1.0 has requirement iota<2"},
+		{"upsilon 1 has requirement rho<=0.9", "upsilon 1 has requirement rho>1.0"},
+	} {
+		i := slices.IndexFunc(lines, func(l string) bool { return strings.HasPrefix(l, pair[0]) })
+		j := slices.IndexFunc(lines, func(l string) bool { return strings.HasPrefix(l, pair[1]) })
+		if i < 0 || j < 0 || i > j {
+			t.Errorf("%q should come before %q", pair[0], pair[1])
 		}
 	}
 	for _, m := range rep.Missing {
@@ -206,7 +248,9 @@ func TestReadInstalledSkips(t *testing.T) {
 	}
 	env, _ := DefaultEnvironment("3.11")
 	rep, warnings := CheckSitePackages([]string{site}, env)
-	if len(warnings) != 2 || len(rep.Skipped) != 1 || !strings.Contains(rep.Skipped[0], "error parsing requirements for bad") {
+	// noname-1.0.dist-info has no Name, but pip takes name and version from the directory.
+	if len(warnings) != 1 || !strings.Contains(warnings[0], "ignoring invalid distribution ~lpha") ||
+		len(rep.Skipped) != 1 || !strings.Contains(rep.Skipped[0], "Error parsing dependencies of bad") {
 		t.Errorf("warnings %q, skipped %q", warnings, rep.Skipped)
 	}
 	// pip leaves the broken distribution out of the set, so good's requirement is missing.
@@ -269,4 +313,205 @@ func BenchmarkEnvCheck(b *testing.B) {
 			}
 		}
 	})
+}
+
+func writeSiteFiles(t *testing.T, root string, files map[string]string) {
+	t.Helper()
+	for name, text := range files {
+		p := filepath.Join(root, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func zipFiles(t *testing.T, file string, files map[string]string) {
+	t.Helper()
+	f, err := os.Create(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zw := zip.NewWriter(f)
+	for _, name := range slices.Sorted(maps.Keys(files)) {
+		w, err := zw.Create(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write([]byte(files[name]))
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+}
+
+// TestReadInstalledPathEntries covers the kinds of sys.path entries and pip 26's reading of
+// metadata directory names.
+func TestReadInstalledPathEntries(t *testing.T) {
+	root := t.TempDir()
+	site := filepath.Join(root, "site")
+	writeSiteFiles(t, site, map[string]string{
+		// The version comes from the directory's name when it has one.
+		"dirver-1.0.dist-info/METADATA": "Name: dirver\nVersion: 2.0\n",
+		// No METADATA at all: name and version from the directory's name, no requirements.
+		"nometa-3.0.dist-info/RECORD": "",
+		// No version in the name: Version; no name in the name: Name.
+		"plain.dist-info/METADATA": "Name: Plain_Pkg\nVersion: 4.0\nRequires-Dist: dirver>2\n",
+		// Egg metadata directly in a site directory is not an egg on the path.
+		"notonpath-1.0-py3.11.egg/EGG-INFO/PKG-INFO": "Name: notonpath\nVersion: 1.0\n",
+		// A legacy editable install.
+		"linked.egg-link": "../project\n.\n",
+	})
+	writeSiteFiles(t, root, map[string]string{
+		"project/linked.egg-info/PKG-INFO":     "Name: linked\nVersion: 0.1\n",
+		"project/linked.egg-info/requires.txt": "dirver\n[extra]\nnope\n",
+		// An egg directory on the path: its EGG-INFO, named by Name.
+		"eggdir-1.0-py3.11.egg/EGG-INFO/PKG-INFO":     "Name: eggdir\nVersion: 1.0\n",
+		"eggdir-1.0-py3.11.egg/EGG-INFO/requires.txt": "zipped>=3\n",
+		// A later directory: its dirver loses to the first one.
+		"later/dirver-9.0.dist-info/METADATA":        "Name: dirver\nVersion: 9.0\n",
+		"later/snap-1.0-SNAPSHOT.dist-info/METADATA": "Name: snap\nVersion: 1.0-SNAPSHOT\n",
+	})
+	zipFiles(t, filepath.Join(root, "zipped-2.0-py3.11.egg"), map[string]string{
+		"EGG-INFO/PKG-INFO": "Name: zipped\nVersion: 2.0\n", "EGG-INFO/requires.txt": "eggdir<1\n", "zipped/__init__.py": "",
+	})
+	// A wheel on the path is never looked into.
+	zipFiles(t, filepath.Join(root, "inwheel-1.0-py3-none-any.whl"), map[string]string{
+		"inwheel-1.0.dist-info/METADATA": "Name: inwheel\nVersion: 1.0\n",
+	})
+	paths := []string{site, filepath.Join(root, "eggdir-1.0-py3.11.egg"), filepath.Join(root, "zipped-2.0-py3.11.egg"),
+		filepath.Join(root, "inwheel-1.0-py3-none-any.whl"), filepath.Join(root, "later"), filepath.Join(root, "missing")}
+	dists, err := ReadInstalled(paths)
+	if err == nil || len(ReadErrors(err)) != 1 || !strings.Contains(err.Error(), "Invalid version: '1.0-SNAPSHOT'") {
+		t.Errorf("errors: %v", err)
+	}
+	got := map[string]string{}
+	for _, d := range dists {
+		got[d.Key] = d.Version + " " + filepath.Base(d.Location)
+	}
+	want := map[string]string{
+		"dirver": "1.0 site", "nometa": "3.0 site", "plain-pkg": "4.0 site", "linked": "0.1 site",
+		"eggdir": "1.0 eggdir-1.0-py3.11.egg", "zipped": "2.0 zipped-2.0-py3.11.egg", "snap": "1.0-SNAPSHOT later",
+	}
+	if !maps.Equal(got, want) {
+		t.Errorf("dists %v\nwant  %v", got, want)
+	}
+	env, _ := DefaultEnvironment("3.11")
+	rep := CheckEnv(dists, env)
+	lines := PipCheckLines(rep)
+	for _, w := range []string{
+		"plain-pkg 4.0 has requirement dirver>2, but you have dirver 1.0.",
+		"eggdir 1.0 has requirement zipped>=3, but you have zipped 2.0.",
+		"zipped 2.0 has requirement eggdir<1, but you have eggdir 1.0.",
+	} {
+		if !slices.Contains(lines, w) {
+			t.Errorf("missing %q in %q", w, lines)
+		}
+	}
+	if len(lines) != 3 || len(rep.Skipped) != 1 || !strings.Contains(rep.Skipped[0], "Error parsing dependencies of snap: Invalid version: '1.0-SNAPSHOT'") {
+		t.Errorf("lines %q skipped %q", lines, rep.Skipped)
+	}
+}
+
+func TestWheelTags(t *testing.T) {
+	cp311 := &TagPlatform{Implementation: "cpython", Major: 3, Minor: 11, Platform: "linux-x86_64", Libc: "glibc", Glibc: [2]int{2, 36}}
+	cp313t := &TagPlatform{Implementation: "cpython", Major: 3, Minor: 13, ABIFlags: "t", FreeThreaded: true, Platform: "linux-x86_64", Libc: "glibc", Glibc: [2]int{2, 17}}
+	pypy := &TagPlatform{Implementation: "pypy", Major: 3, Minor: 10, SOABI: "pypy310-pp73-x86_64-linux-gnu", Platform: "linux-x86_64"}
+	cp311d := &TagPlatform{Implementation: "cpython", Major: 3, Minor: 11, ABIFlags: "d", Platform: "linux-x86_64"}
+	cp37 := &TagPlatform{Implementation: "cpython", Major: 3, Minor: 7, ABIFlags: "m", Platform: "linux-x86_64"}
+	win := &TagPlatform{Implementation: "cpython", Major: 3, Minor: 12, Platform: "win-amd64"}
+	mac := &TagPlatform{Implementation: "cpython", Major: 3, Minor: 12, Platform: "macosx-11.0-arm64", MacOS: [2]int{14, 2}}
+	for _, tc := range []struct {
+		p    *TagPlatform
+		tag  string
+		want bool
+	}{
+		{cp311, "py3-none-any", true},
+		{cp311, "py2.py3-none-any", true},
+		{cp311, "py311-none-any", true},
+		{cp311, "py312-none-any", false},
+		{cp311, "py2-none-any", false},
+		{cp311, "cp311-none-any", true},
+		{cp311, "cp310-none-any", false},
+		{cp311, "cp311-cp311-linux_x86_64", true},
+		{cp311, "cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64", true},
+		{cp311, "cp311-cp311-manylinux1_x86_64", true},
+		{cp311, "cp311-cp311-manylinux_2_36_x86_64", true},
+		{cp311, "cp311-cp311-manylinux_2_37_x86_64", false},
+		{cp311, "cp311-cp311-musllinux_1_1_x86_64", false},
+		{cp311, "cp311-cp311-manylinux_2_17_aarch64", false},
+		{cp311, "cp37-abi3-manylinux_2_17_x86_64", true},
+		{cp311, "cp312-abi3-manylinux_2_17_x86_64", false},
+		{cp311, "cp312-cp312-manylinux_2_17_x86_64", false},
+		{cp311, "py3-none-manylinux_2_17_x86_64", true},
+		{cp311, "cp39-cp39-win_amd64", false},
+		{cp311, "no-dashes", false},
+		{cp313t, "cp313-cp313t-manylinux_2_17_x86_64", true},
+		{cp313t, "cp313-cp313-manylinux_2_17_x86_64", false},
+		{cp313t, "cp38-abi3-manylinux_2_17_x86_64", false},
+		{pypy, "pp310-pypy310_pp73-manylinux_2_17_x86_64", true}, // unknown C library: accepted
+		{pypy, "cp310-cp310-manylinux_2_17_x86_64", false},
+		{pypy, "cp310-abi3-manylinux_2_17_x86_64", false},
+		{pypy, "py3-none-any", true},
+		{win, "cp312-cp312-win_amd64", true},
+		{win, "cp312-cp312-win32", false},
+		{cp311d, "cp311-cp311d-linux_x86_64", true},
+		{cp311d, "cp311-cp311-linux_x86_64", true},
+		{cp311, "cp311-cp311d-linux_x86_64", false},
+		{cp37, "cp37-cp37m-manylinux1_x86_64", true},
+		{cp37, "cp37-cp37-manylinux1_x86_64", false},
+		{mac, "cp312-cp312-macosx_11_0_arm64", true},
+		{mac, "cp312-cp312-macosx_14_0_universal2", true},
+		{mac, "cp312-cp312-macosx_15_0_arm64", false},
+		{mac, "cp312-cp312-macosx_10_9_x86_64", false},
+	} {
+		got := slices.ContainsFunc(ExpandTag(tc.tag), tc.p.Supports)
+		if got != tc.want {
+			t.Errorf("%s on %s %d.%d %s: %v, want %v", tc.tag, tc.p.Implementation, tc.p.Major, tc.p.Minor, tc.p.Platform, got, tc.want)
+		}
+	}
+}
+
+// TestCheckEnvUnsupported: a WHEEL whose tags the interpreter cannot run, or without Tag
+// lines, is reported (with the metadata's Name), only inside the virtual environment.
+func TestCheckEnvUnsupported(t *testing.T) {
+	root := t.TempDir()
+	site := filepath.Join(root, "venv", "lib", "site-packages")
+	writeSiteFiles(t, site, map[string]string{
+		"win-1.0.dist-info/METADATA":     "Name: Win_Only\nVersion: 1.0\n",
+		"win-1.0.dist-info/WHEEL":        "Wheel-Version: 1.0\nTag: cp39-cp39-win_amd64\n",
+		"pure-1.0.dist-info/METADATA":    "Name: pure\nVersion: 1.0\n",
+		"pure-1.0.dist-info/WHEEL":       "Wheel-Version: 1.0\nTag: py2-none-any\nTag: py3-none-any\n",
+		"notags-2.dist-info/METADATA":    "Name: notags\nVersion: 2\n",
+		"notags-2.dist-info/WHEEL":       "Wheel-Version: 1.0\n",
+		"egg-1.0.egg-info/PKG-INFO":      "Name: egg\nVersion: 1.0\n",
+		"nowheel-1.0.dist-info/METADATA": "Name: nowheel\nVersion: 1.0\n",
+	})
+	outside := filepath.Join(root, "system")
+	writeSiteFiles(t, outside, map[string]string{
+		"sys-1.0.dist-info/METADATA": "Name: sys\nVersion: 1.0\n",
+		"sys-1.0.dist-info/WHEEL":    "Tag: cp39-cp39-win_amd64\n",
+	})
+	env, _ := DefaultEnvironment("3.11")
+	p := &TagPlatform{Implementation: "cpython", Major: 3, Minor: 11, Platform: "linux-x86_64"}
+	rep, _ := CheckSitePackages([]string{site, outside}, env, EnvCheckOptions{Supported: p.Supports, VirtualEnv: filepath.Join(root, "venv")})
+	var got []string
+	for _, u := range rep.Unsupported {
+		got = append(got, u.Dist+" "+u.Version)
+	}
+	slices.Sort(got)
+	if want := []string{"Win_Only 1.0", "notags 2"}; !slices.Equal(got, want) {
+		t.Errorf("unsupported %q, want %q", got, want)
+	}
+	if rep.OK() || !slices.Contains(PipCheckLines(rep), "Win_Only 1.0 is not supported on this platform") {
+		t.Errorf("lines %q", PipCheckLines(rep))
+	}
+	// Outside a virtual environment every distribution counts.
+	rep, _ = CheckSitePackages([]string{site, outside}, env, EnvCheckOptions{Supported: p.Supports})
+	if len(rep.Unsupported) != 3 {
+		t.Errorf("unsupported %+v", rep.Unsupported)
+	}
 }

@@ -21,7 +21,8 @@ func (g *gen) pick(xs ...string) string { return xs[g.r.IntN(len(xs))] }
 func (g *gen) num() string {
 	switch g.r.IntN(10) {
 	case 0:
-		return g.pick("00", "01", "007", "10", "2023", "20240101", "999999999")
+		return g.pick("00", "01", "007", "10", "2023", "20240101", "999999999",
+			"9223372036854775807", "9223372036854775808", "18446744073709551616", "0018446744073709551615")
 	case 1, 2:
 		return "0"
 	}
@@ -221,30 +222,43 @@ func (g *gen) specSetText() string {
 	return s
 }
 
+// pred returns n - 1 (n > 0).
+func (n num) pred() num {
+	b := []byte(n)
+	for i := len(b) - 1; i >= 0; i-- {
+		if b[i] != '0' {
+			b[i]--
+			break
+		}
+		b[i] = '9'
+	}
+	return canonNum(string(b))
+}
+
 // neighbours returns versions at and around v's boundaries: the places where specifiers
 // change their answer.
 func neighbours(v Version) []Version {
 	var out []Version
 	add := func(w Version) { out = append(out, w) }
-	clone := func(r []int, more ...int) []int { return append(append([]int(nil), r...), more...) }
+	clone := func(r []num, more ...num) []num { return append(append([]num(nil), r...), more...) }
 	R := v.release
 	// R itself, with every kind of suffix.
 	for _, suf := range []Version{
-		{post: -1, dev: 0}, {preL: 'a', post: -1, dev: 0}, {preL: 'a', preN: 1, post: -1, dev: -1},
-		{preL: 'a', preN: 1, post: 1, dev: -1}, {preL: 'r', preN: 1, post: -1, dev: -1},
-		{post: -1, dev: -1}, {post: -1, dev: -1, local: []localSeg{{text: "a"}}},
-		{post: 0, dev: 0}, {post: 0, dev: -1}, {post: 1, dev: -1}, {post: 1, dev: -1, local: []localSeg{{num: true, text: "1"}}},
+		{dev: "0"}, {preL: 'a', preN: "0", dev: "0"}, {preL: 'a', preN: "1"},
+		{preL: 'a', preN: "1", post: "1"}, {preL: 'r', preN: "1"},
+		{}, {local: []localSeg{{text: "a"}}},
+		{post: "0", dev: "0"}, {post: "0"}, {post: "1"}, {post: "1", local: []localSeg{{num: true, text: "1"}}},
 	} {
 		w := suf
 		w.epoch, w.release = v.epoch, R
 		add(w)
 	}
 	// Releases just around R.
-	rels := [][]int{clone(R, 0, 1), clone(R, 1)}
+	rels := [][]num{clone(R, "0", "1"), clone(R, "1")}
 	for i := range R {
-		rels = append(rels, clone(R[:i], R[i]+1))
-		if R[i] > 0 {
-			rels = append(rels, clone(R[:i], R[i]-1, 9))
+		rels = append(rels, clone(R[:i], R[i].succ()))
+		if !R[i].isZero() {
+			rels = append(rels, clone(R[:i], R[i].pred(), "9"))
 		}
 	}
 	if len(R) > 1 {
@@ -253,16 +267,18 @@ func neighbours(v Version) []Version {
 	for _, r := range rels {
 		add(devZero(v.epoch, r))
 		add(final(v.epoch, r))
-		add(Version{epoch: v.epoch, release: r, post: 1, dev: -1, local: []localSeg{{text: "a"}}})
+		add(Version{epoch: v.epoch, release: r, post: "1", local: []localSeg{{text: "a"}}})
 	}
-	// Other epochs.
-	other := 1
-	if v.epoch != 0 {
-		other = 0
+	// Other epochs, and the ones next to v's.
+	other := []num{"1"}
+	if !v.epoch.isZero() {
+		other = []num{"0", v.epoch.pred(), v.epoch.succ()}
 	}
-	add(final(other, R))
-	add(devZero(other, R))
-	add(final(other, clone(R, 1)))
+	for _, e := range other {
+		add(final(e, R))
+		add(devZero(e, R))
+		add(final(e, clone(R, "1")))
+	}
 	// v itself, with its local label changed and each number one step away.
 	for _, l := range [][]localSeg{nil, {{text: "a"}}, append(append([]localSeg(nil), v.local...), localSeg{text: "z"})} {
 		w := v
@@ -270,33 +286,33 @@ func neighbours(v Version) []Version {
 		add(w)
 		if v.preL != 0 {
 			x := w
-			x.preN++
+			x.preN = x.preN.succ()
 			add(x)
 		}
-		if v.post >= 0 {
+		if v.post != "" {
 			x := w
-			x.post++
+			x.post = x.post.succ()
 			add(x)
 		}
-		if v.dev >= 0 {
+		if v.dev != "" {
 			x := w
-			x.dev++
+			x.dev = x.dev.succ()
 			add(x)
 		}
 	}
-	if v.preN > 0 {
+	if v.preL != 0 && !v.preN.isZero() {
 		x := v
-		x.preN--
+		x.preN = x.preN.pred()
 		add(x)
 	}
-	if v.post > 0 {
+	if v.post != "" && !v.post.isZero() {
 		x := v
-		x.post--
+		x.post = x.post.pred()
 		add(x)
 	}
-	if v.dev > 0 {
+	if v.dev != "" && !v.dev.isZero() {
 		x := v
-		x.dev--
+		x.dev = x.dev.pred()
 		add(x)
 	}
 	return out
@@ -323,15 +339,15 @@ func (g *gen) groupAround(n int) []string {
 			op := g.pick("==", "!=", "<=", ">=", "<", ">", "~=", ">=", "<", "==")
 			switch {
 			case (op == "==" || op == "!=") && g.p(0.3):
-				r := w.Release()
+				r := w.release
 				r = r[:1+g.r.IntN(len(r))]
 				txt := final(w.epoch, r).String()
 				clauses = append(clauses, op+txt+".*")
 				continue
 			case op == "~=":
-				r := w.Release()
+				r := w.release
 				if len(r) < 2 {
-					r = append(r, 0)
+					r = append(append([]num(nil), r...), "0")
 				}
 				w.release = r
 				w.local = nil
@@ -365,12 +381,11 @@ func candidatesFor(sets []SpecifierSet) []Version {
 			if sp.hasV {
 				base = append(base, sp.v)
 			}
-			for _, items := range [][]string{sp.wild, sp.compat} {
-				if items != nil {
-					if v, err := ParseVersion(strings.Join(items, ".")); err == nil {
-						base = append(base, v)
-					}
-				}
+			if sp.wild {
+				base = append(base, sp.prefix)
+			}
+			if !sp.compat.IsZero() {
+				base = append(base, sp.compat)
 			}
 			for _, b := range base {
 				add(neighbours(b)...)

@@ -3,6 +3,7 @@ package resolver
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"html"
 	"io"
@@ -10,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
@@ -26,7 +28,19 @@ type Offer struct {
 	RequiresPython string `json:"requires_python,omitempty"`
 	// Yanked marks a file withdrawn by its publisher (PEP 592).
 	Yanked bool `json:"yanked,omitempty"`
+	// Hashes are the file's digests the index gives, by algorithm ("sha256": hex), from the
+	// JSON "hashes" or the URL fragment of an HTML link.
+	Hashes map[string]string `json:"hashes,omitempty"`
+	// Metadata says the index serves the file's core metadata at URL + ".metadata" (PEP 658,
+	// PEP 714's "core-metadata"); MetadataHashes are its digests when given.
+	Metadata       bool              `json:"metadata,omitempty"`
+	MetadataHashes map[string]string `json:"metadata_hashes,omitempty"`
+	// Path is the file on disk, for an offer from a find-links directory.
+	Path string `json:"path,omitempty"`
 }
+
+// ErrNoProject is wrapped by ListIndex's error for an index that does not know the project.
+var ErrNoProject = errors.New("the index has no such project (404)")
 
 // parseDistFilename reads the name and version from a wheel file name
 // ({name}-{version}(-{build})?-{python}-{abi}-{platform}.whl) or an sdist file name
@@ -74,7 +88,7 @@ func ListDir(dir, name string) ([]Offer, error) {
 		}
 		n, v, ok := parseDistFilename(e.Name())
 		if ok && NormalizeName(n) == key {
-			out = append(out, Offer{Name: key, Version: v, Filename: e.Name()})
+			out = append(out, Offer{Name: key, Version: v, Filename: e.Name(), Path: filepath.Join(dir, e.Name())})
 		}
 	}
 	return out, nil
@@ -106,7 +120,7 @@ func ListIndex(ctx context.Context, client *http.Client, indexURL, name string) 
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode == http.StatusNotFound {
-		return nil, fmt.Errorf("list %s on %s: the index has no such project (404)", key, indexURL)
+		return nil, fmt.Errorf("list %s on %s: %w", key, indexURL, ErrNoProject)
 	}
 	if resp.StatusCode != http.StatusOK {
 		return nil, fmt.Errorf("list %s on %s: %s", key, indexURL, resp.Status)
@@ -136,6 +150,16 @@ func ListIndex(ctx context.Context, client *http.Client, indexURL, name string) 
 		}
 		f.Name, f.Version = key, v
 		if u, err := page.Parse(f.URL); err == nil {
+			// A fragment "#sha256=<hex>" (PEP 503) is the file's hash, not part of its address.
+			if algo, digest, ok := strings.Cut(u.Fragment, "="); ok && digest != "" {
+				if f.Hashes == nil {
+					f.Hashes = map[string]string{}
+				}
+				if _, have := f.Hashes[strings.ToLower(algo)]; !have {
+					f.Hashes[strings.ToLower(algo)] = strings.ToLower(digest)
+				}
+			}
+			u.Fragment, u.RawFragment = "", ""
 			f.URL = u.String()
 		}
 		out = append(out, f)
@@ -149,10 +173,13 @@ func parseSimpleJSON(body []byte) ([]Offer, error) {
 			APIVersion string `json:"api-version"`
 		} `json:"meta"`
 		Files []struct {
-			Filename       string          `json:"filename"`
-			URL            string          `json:"url"`
-			RequiresPython *string         `json:"requires-python"`
-			Yanked         json.RawMessage `json:"yanked"`
+			Filename       string            `json:"filename"`
+			URL            string            `json:"url"`
+			RequiresPython *string           `json:"requires-python"`
+			Yanked         json.RawMessage   `json:"yanked"`
+			Hashes         map[string]string `json:"hashes"`
+			CoreMetadata   json.RawMessage   `json:"core-metadata"`
+			DistInfoMeta   json.RawMessage   `json:"dist-info-metadata"`
 		} `json:"files"`
 	}
 	if err := json.Unmarshal(body, &doc); err != nil {
@@ -170,6 +197,27 @@ func parseSimpleJSON(body []byte) ([]Offer, error) {
 		// yanked is false, true, or a reason string.
 		y := strings.TrimSpace(string(f.Yanked))
 		o.Yanked = y != "" && y != "false" && y != "null"
+		if len(f.Hashes) > 0 {
+			o.Hashes = map[string]string{}
+			for k, v := range f.Hashes {
+				o.Hashes[strings.ToLower(k)] = strings.ToLower(v)
+			}
+		}
+		// core-metadata (PEP 714) or its older spelling: true, false, or a map of hashes.
+		meta := f.CoreMetadata
+		if len(meta) == 0 {
+			meta = f.DistInfoMeta
+		}
+		switch m := strings.TrimSpace(string(meta)); {
+		case m == "true":
+			o.Metadata = true
+		case strings.HasPrefix(m, "{"):
+			var hs map[string]string
+			if json.Unmarshal(meta, &hs) == nil {
+				o.Metadata = true
+				o.MetadataHashes = hs
+			}
+		}
 		out = append(out, o)
 	}
 	return out, nil
@@ -206,7 +254,23 @@ func parseSimpleHTML(page string) []Offer {
 			}
 			name = u.Path[strings.LastIndex(u.Path, "/")+1:]
 		}
-		out = append(out, Offer{Filename: name, URL: href, RequiresPython: attrs["data-requires-python"], Yanked: present["data-yanked"]})
+		o := Offer{Filename: name, URL: href, RequiresPython: attrs["data-requires-python"], Yanked: present["data-yanked"]}
+		// data-core-metadata (PEP 714), or data-dist-info-metadata (PEP 658): "true" or
+		// "<algo>=<hex>".
+		for _, k := range []string{"data-core-metadata", "data-dist-info-metadata"} {
+			if !present[k] {
+				continue
+			}
+			v := attrs[k]
+			if v == "" || v == "true" {
+				o.Metadata = true
+			} else if algo, digest, ok := strings.Cut(v, "="); ok {
+				o.Metadata = true
+				o.MetadataHashes = map[string]string{strings.ToLower(algo): strings.ToLower(digest)}
+			}
+			break
+		}
+		out = append(out, o)
 	}
 	return out
 }

@@ -61,21 +61,19 @@ func prepare(list []mElem) {
 }
 
 // mVar is a variable name or a quoted value. raw is the text between the quotes (pip 23's
-// vendored packaging 21.3 prints that); value has escapes processed and, for an extra compared
-// first in the marker, the name normalised, as packaging 23 prints and compares it.
+// vendored packaging 21.3 prints that); value has escapes processed and, for a name compared
+// with extra, extras or dependency_groups, the name normalised (see normalizeNames).
 type mVar struct {
 	isVar bool
 	value string
 	raw   string
-	// legacyVar marks a variable that normalizeExtra turned into a value; packaging 21.3 keeps
-	// it a variable.
-	legacyVar bool
 }
 
 // Environment holds the values of marker variables: python_version, python_full_version,
 // os_name, sys_platform, platform_release, platform_system, platform_version,
 // platform_machine, platform_python_implementation, implementation_name,
-// implementation_version and extra.
+// implementation_version and extra; and, for the set-valued variables of PEP 751 (extras,
+// dependency_groups), the names separated by commas.
 type Environment map[string]string
 
 // DefaultEnvironment returns the marker environment of a CPython of the given version on this
@@ -86,15 +84,19 @@ type Environment map[string]string
 // should overwrite the values they know.
 func DefaultEnvironment(pythonVersion string) (Environment, error) {
 	v, err := ParseVersion(pythonVersion)
-	if err != nil || v.epoch != 0 || len(v.release) < 2 || len(v.release) > 3 || v.post >= 0 || v.dev >= 0 || v.local != nil {
+	if err != nil || !v.epoch.isZero() || len(v.release) < 2 || len(v.release) > 3 || v.IsPostrelease() || v.IsDevrelease() || v.local != nil {
 		return nil, fmt.Errorf("python version %q: want MAJOR.MINOR or MAJOR.MINOR.MICRO[a|b|rcN], like 3.12 or 3.13.0rc1", pythonVersion)
 	}
-	full := fmt.Sprintf("%d.%d.%d", v.Major(), v.Minor(), v.Micro())
+	short := string(v.release[0]) + "." + string(v.release[1])
+	full := short + ".0"
+	if len(v.release) == 3 {
+		full = short + "." + string(v.release[2])
+	}
 	if v.preL != 0 {
-		full += preWord(v.preL) + strconv.Itoa(v.preN)
+		full += preWord(v.preL) + string(v.preN)
 	}
 	env := Environment{
-		"python_version":                 fmt.Sprintf("%d.%d", v.Major(), v.Minor()),
+		"python_version":                 short,
 		"python_full_version":            full,
 		"implementation_name":            "cpython",
 		"implementation_version":         full,
@@ -159,31 +161,54 @@ func ParseMarker(s string) (*Marker, error) {
 		}
 		return nil, err
 	}
-	normalizeExtra(list)
-	prepare(list)
-	return &Marker{list: list}, nil
+	return newMarker(list), nil
 }
 
-// normalizeExtra is packaging's _normalize_extra_values: when the marker's first element is
-// a comparison with extra, the compared name is normalised (PEP 685). Only the first one.
-func normalizeExtra(list []mElem) {
-	if len(list) == 0 || list[0].item == nil {
-		return
-	}
-	it := list[0].item
-	toValue := func(v *mVar) {
-		if v.isVar {
-			v.isVar, v.legacyVar, v.raw = false, true, v.value
+// newMarker finishes a parsed marker list: both ParseMarker and ParseRequirement build markers
+// here, so a marker prints the same whichever way it was read.
+func newMarker(list []mElem) *Marker {
+	normalizeNames(list)
+	prepare(list)
+	return &Marker{list: list}
+}
+
+// normalizeNames normalises (PEP 685, PEP 503) the names compared with extra, extras or
+// dependency_groups in every comparison of the marker, at any depth, as packaging does since
+// 24: the value opposite "extra", and the value before "in extras" / "in dependency_groups".
+// The text as written stays in raw, which pip 23's packaging 21.3 prints. Normalising every
+// comparison makes printing a fixed point: packaging 23.0 normalised only a comparison that
+// came first, so `(extra != "A")` printed as `extra != "A"`, which read again normalises.
+func normalizeNames(list []mElem) {
+	for i := range list {
+		e := &list[i]
+		switch {
+		case e.sub != nil:
+			normalizeNames(e.sub)
+		case e.item != nil:
+			it := e.item
+			switch {
+			case it.lhs.isVar && it.lhs.value == "extra" && !it.rhs.isVar:
+				it.rhs.value = NormalizeName(it.rhs.value)
+			case it.rhs.isVar && !it.lhs.isVar && (it.rhs.value == "extra" || setValued(it.rhs.value)):
+				it.lhs.value = NormalizeName(it.lhs.value)
+			}
 		}
-		v.value = NormalizeName(v.value)
-	}
-	switch {
-	case it.lhs.isVar && it.lhs.value == "extra":
-		toValue(&it.rhs)
-	case it.rhs.isVar && it.rhs.value == "extra":
-		toValue(&it.lhs)
 	}
 }
+
+// versionValued reports the marker variables compared as versions (when the comparison makes a
+// specifier); the others always compare as strings.
+func versionValued(name string) bool {
+	switch name {
+	case "python_version", "python_full_version", "implementation_version", "platform_release":
+		return true
+	}
+	return false
+}
+
+// setValued reports the marker variables whose value is a set of names (PEP 751): they can
+// only be tested with "name" in VARIABLE.
+func setValued(name string) bool { return name == "extras" || name == "dependency_groups" }
 
 // String formats the marker as packaging does: single spaces, double quotes, parentheses only
 // around nested lists of more than one element.
@@ -217,16 +242,21 @@ func formatElem(e mElem, first, legacy bool) string {
 	return e.op
 }
 
+// format writes a variable, or a value in double quotes, in single quotes when it holds a double
+// quote (packaging since 24). A value holding both (only escapes can write one) has its double
+// quotes escaped as \x22, which packaging refuses to print.
 func (v mVar) format(legacy bool) string {
 	switch {
 	case v.isVar:
 		return v.value
-	case legacy && v.legacyVar:
-		return v.raw
 	case legacy:
 		return `"` + v.raw + `"`
+	case !strings.Contains(v.value, `"`):
+		return `"` + v.value + `"`
+	case !strings.Contains(v.value, "'"):
+		return "'" + v.value + "'"
 	}
-	return `"` + v.value + `"`
+	return `"` + strings.ReplaceAll(v.value, `"`, `\x22`) + `"`
 }
 
 // MarkerError reports a marker that cannot be evaluated in an environment: a variable missing
@@ -242,10 +272,14 @@ func (e *MarkerError) Error() string {
 }
 
 // Evaluate evaluates the marker in env, as packaging's Marker.evaluate with that environment:
-// "and" binds tighter than "or"; a comparison is a version comparison when the operator and
-// the right-hand side form a valid specifier (then the left side must be a version), and a
-// string comparison otherwise; extra names are compared normalised. Every comparison is
-// evaluated, so an error anywhere is reported even when the result would not depend on it.
+// "and" binds tighter than "or"; a comparison of python_version, python_full_version,
+// implementation_version or platform_release is a version comparison when the operator and the
+// right-hand side form a valid specifier (false when the left side is not a version), and
+// every other comparison compares strings, which have no order (< and > are false, <= and >=
+// mean ==; ~= and === are undefined); extra names are
+// compared normalised. A python_full_version ending in "+" (a development build) reads as
+// "+local". Every comparison is evaluated, so an error anywhere is reported even when the result
+// would not depend on it.
 func (m *Marker) Evaluate(env Environment) (bool, error) {
 	return m.eval(env, false)
 }
@@ -322,8 +356,28 @@ func evalItem(m *Marker, it *mItem, env Environment, legacy bool) (bool, error) 
 			return false, err
 		}
 	}
+	if setValued(key) {
+		// A set of names: only "name" in VARIABLE (or not in) is defined, as in packaging.
+		if it.lhs.isVar || (it.op != "in" && it.op != "not in") {
+			return false, &MarkerError{Marker: m.String(), Msg: fmt.Sprintf("%s holds a set of names; test it with \"name\" in %s", key, key)}
+		}
+		found := false
+		for _, name := range strings.Split(rhs, ",") {
+			if name = strings.TrimSpace(name); name != "" && NormalizeName(name) == NormalizeName(lhs) {
+				found = true
+			}
+		}
+		return found == (it.op == "in"), nil
+	}
 	if key == "extra" && !legacy {
 		lhs, rhs = NormalizeName(lhs), NormalizeName(rhs)
+	}
+	if !legacy && key == "python_full_version" {
+		if it.lhs.isVar && strings.HasSuffix(lhs, "+") {
+			lhs += "local"
+		} else if !it.lhs.isVar && strings.HasSuffix(rhs, "+") {
+			rhs += "local"
+		}
 	}
 	var sp Specifier
 	var ok bool
@@ -337,16 +391,22 @@ func evalItem(m *Marker, it *mItem, env Environment, legacy bool) (bool, error) 
 		sp, err = ParseSpecifier(it.op + rhs)
 		ok = err == nil
 	}
+	if ok && !legacy && !versionValued(key) {
+		ok = false // compared as strings
+	}
+	if ok && !legacy && sp.Op == "===" {
+		return pyLower(lhs) == pyLower(sp.Version), nil // the text as given, not a normalised version
+	}
 	if ok {
 		v, verr := ParseVersion(lhs)
 		if verr != nil {
 			if legacy {
 				return sp.Op == "===" && pyLower(lhs) == pyLower(sp.Version), nil
 			}
-			return false, &MarkerError{Marker: m.String(), Msg: fmt.Sprintf("%q %s %q: %q is not a version", lhs, it.op, rhs, lhs)}
-		}
-		if legacy && v.IsPrerelease() && !sp.names {
 			return false, nil
+		}
+		if legacy {
+			return (!v.IsPrerelease() || sp.names21) && sp.matchesLegacy(v), nil
 		}
 		return sp.matches(v), nil
 	}
@@ -355,14 +415,25 @@ func evalItem(m *Marker, it *mItem, env Environment, legacy bool) (bool, error) 
 		return strings.Contains(rhs, lhs), nil
 	case "not in":
 		return !strings.Contains(rhs, lhs), nil
-	case "<":
-		return lhs < rhs, nil
-	case "<=":
-		return lhs <= rhs, nil
 	case "==":
 		return lhs == rhs, nil
 	case "!=":
 		return lhs != rhs, nil
+	}
+	if !legacy {
+		// Strings have no order: < and > never hold, <= and >= hold for equal strings.
+		switch it.op {
+		case "<", ">":
+			return false, nil
+		case "<=", ">=":
+			return lhs == rhs, nil
+		}
+	}
+	switch it.op {
+	case "<":
+		return lhs < rhs, nil
+	case "<=":
+		return lhs <= rhs, nil
 	case ">=":
 		return lhs >= rhs, nil
 	case ">":

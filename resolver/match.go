@@ -174,26 +174,19 @@ func lits(fold bool, words ...string) rx {
 
 func ch(c string) rx { return lit{text: []rune(c)} }
 
-// foldRune maps a rune to the ASCII lower-case letter that Python's IGNORECASE matching treats as
-// equal to it. Python's Unicode case folding adds four non-ASCII matches for ASCII letters:
-// U+0130 and U+0131 match "i", U+017F (long s) matches "s", U+212A (Kelvin sign) matches "k".
+// foldRune lower-cases ASCII letters, the case-insensitive matching of versions and specifiers
+// (packaging 26 matches only ASCII letters there: "1.0poſt1" and "1.0+K" with a Kelvin sign are
+// not versions, as they were for packaging 23's Unicode IGNORECASE).
 func foldRune(r rune) rune {
-	switch {
-	case r >= 'A' && r <= 'Z':
+	if r >= 'A' && r <= 'Z' {
 		return r + ('a' - 'A')
-	case r == 'İ' || r == 'ı':
-		return 'i'
-	case r == 'ſ':
-		return 's'
-	case r == 'K':
-		return 'k'
 	}
 	return r
 }
 
 func isDigit(r rune) bool { return r >= '0' && r <= '9' }
 
-// isAlnumFold is [a-z0-9] under IGNORECASE.
+// isAlnumFold is [a-zA-Z0-9].
 func isAlnumFold(r rune) bool {
 	f := foldRune(r)
 	return isDigit(f) || (f >= 'a' && f <= 'z')

@@ -3,13 +3,25 @@ package resolver
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
+	"strings"
+	"sync"
 	"testing"
 )
 
-// systemPython is Debian's interpreter, which has python3-packaging (packaging 23) and pip.
+// systemPython is Debian's interpreter, which has python3-packaging (packaging 23.0) and pip.
 const systemPython = "/usr/bin/python3"
+
+// minPackaging is the oldest packaging whose answers the differential tests expect (see the
+// package documentation): 26.0 and later match prefixes by epoch and release and normalise
+// every extra in a marker.
+const minPackaging = "26.0"
+
+// packagingEnv names an interpreter to take as the reference; without it the tests use the
+// newest packaging among python3 on PATH and systemPython.
+const packagingEnv = "COIL_TEST_PACKAGING_PYTHON"
 
 // needTool skips a test when a real tool is missing, except on CI, which installs everything.
 func needTool(t testing.TB, what string, err error) {
@@ -23,15 +35,44 @@ func needTool(t testing.TB, what string, err error) {
 	t.Skipf("%s not available: %v", what, err)
 }
 
-// packagingPython returns an interpreter that can import packaging.
+var findPackaging = sync.OnceValues(func() (string, error) {
+	cands := []string{systemPython}
+	if p, err := exec.LookPath("python3"); err == nil {
+		cands = append([]string{p}, cands...)
+	}
+	if p := os.Getenv(packagingEnv); p != "" {
+		cands = []string{p}
+	}
+	best, bestV := "", Version{}
+	var seen []string
+	for _, py := range cands {
+		out, err := exec.Command(py, "-c", "import packaging; print(packaging.__version__)").Output()
+		if err != nil {
+			seen = append(seen, py+": no packaging")
+			continue
+		}
+		v, err := ParseVersion(string(bytes.TrimSpace(out)))
+		if err != nil {
+			continue
+		}
+		seen = append(seen, py+": packaging "+v.String())
+		if best == "" || v.Compare(bestV) > 0 {
+			best, bestV = py, v
+		}
+	}
+	if best == "" || bestV.Compare(MustParseVersion(minPackaging)) < 0 {
+		return "", fmt.Errorf("want packaging >= %s (set %s to an interpreter that has it); found %s",
+			minPackaging, packagingEnv, strings.Join(seen, ", "))
+	}
+	return best, nil
+})
+
+// packagingPython returns an interpreter with the reference packaging.
 func packagingPython(t testing.TB) string {
 	t.Helper()
-	out, err := exec.Command(systemPython, "-c", "import packaging, sys; print(packaging.__version__)").CombinedOutput()
-	if err != nil {
-		err = &exec.Error{Name: systemPython + " -c 'import packaging' (" + string(bytes.TrimSpace(out)) + ")", Err: err}
-	}
-	needTool(t, "python3-packaging", err)
-	return systemPython
+	py, err := findPackaging()
+	needTool(t, "packaging "+minPackaging, err)
+	return py
 }
 
 type oracleQuery struct {

@@ -65,13 +65,14 @@ func (f *tomlFile) header(keys ...string) int {
 	return 0
 }
 
-// keyAt returns the offset of "key =" at or after from (at a line start, or after a "." or
-// "{" for dotted keys and inline tables), or -1.
+// keyAt returns the offset of "key =", "key." (a dotted key: "z.extras = ...") or "key]" (the
+// end of a table header: "[project.dependencies]") at or after from (at a line start, or after
+// a ".", "{" or "[" for dotted keys, inline tables and headers), or -1.
 func (f *tomlFile) keyAt(from int, key string) int {
 	if from < 0 {
 		from = 0
 	}
-	re := regexp.MustCompile(`(?m)(?:^|[.{,])[ \t]*["']?` + regexp.QuoteMeta(key) + `["']?[ \t]*=`)
+	re := regexp.MustCompile(`(?m)(?:^|[.{,\[])[ \t]*["']?` + regexp.QuoteMeta(key) + `["']?[ \t]*[=.\]]`)
 	if loc := re.FindStringIndex(f.li.text[from:]); loc != nil {
 		return from + loc[0]
 	}
@@ -505,10 +506,10 @@ func poetryClause(part string) ([]string, error) {
 		return nil, nil
 	}
 	bump := func(v Version, idx int) string {
-		r := append([]int(nil), v.release...)
-		r[idx]++
+		r := append([]num(nil), v.release...)
+		r[idx] = r[idx].succ()
 		for i := idx + 1; i < len(r); i++ {
-			r[i] = 0
+			r[i] = "0"
 		}
 		return final(v.epoch, r).String()
 	}
@@ -530,9 +531,9 @@ func poetryClause(part string) ([]string, error) {
 			}
 		} else {
 			switch {
-			case rel[0] > 0 || len(rel) == 1:
+			case !rel[0].isZero() || len(rel) == 1:
 				hi = bump(v, 0)
-			case rel[1] > 0 || len(rel) == 2:
+			case !rel[1].isZero() || len(rel) == 2:
 				hi = bump(v, 1)
 			default:
 				hi = bump(v, 2)

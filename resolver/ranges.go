@@ -2,7 +2,6 @@ package resolver
 
 import (
 	"sort"
-	"strconv"
 	"strings"
 )
 
@@ -46,8 +45,8 @@ func after(v Version) cut            { return cut{cutAfter, v} }
 func afterLocals(v Version) cut      { return cut{cutAfterLocals, v.Public()} }
 func afterRelease(v Version) cut     { return cut{cutAfterRelease, v.Base()} }
 func releaseFloor(v Version) cut     { return before(devZero(v.epoch, v.release)) }
-func devZero(e int, r []int) Version { return Version{epoch: e, release: r, post: -1, dev: 0} }
-func final(e int, r []int) Version   { return Version{epoch: e, release: r, post: -1, dev: -1} }
+func devZero(e num, r []num) Version { return Version{epoch: e, release: r, dev: "0"} }
+func final(e num, r []num) Version   { return Version{epoch: e, release: r} }
 
 // cmpCut orders cuts by the set of versions below them.
 func cmpCut(a, b cut) int {
@@ -59,7 +58,7 @@ func cmpCut(a, b cut) int {
 	case a.kind == cutPosInf || b.kind == cutNegInf:
 		return 1
 	}
-	if c := cmpInt(a.v.epoch, b.v.epoch); c != 0 {
+	if c := cmpNum(a.v.epoch, b.v.epoch); c != 0 {
 		return c
 	}
 	if c := cmpRelease(a.v.release, b.v.release); c != 0 {
@@ -108,7 +107,7 @@ func (c cut) below(p Version) bool {
 	case cutAfterLocals:
 		return p.Public().Compare(c.v) <= 0
 	}
-	if x := cmpInt(p.epoch, c.v.epoch); x != 0 {
+	if x := cmpNum(p.epoch, c.v.epoch); x != 0 {
 		return x < 0
 	}
 	return cmpRelease(p.release, c.v.release) <= 0
@@ -283,7 +282,7 @@ func (b box) witness() (Version, bool) {
 func infimum(lo cut, forbid uint8) (Version, cut, bool) {
 	switch lo.kind {
 	case cutNegInf:
-		return releaseMin(0, []int{0}, forbid), cut{}, true
+		return releaseMin("0", []num{"0"}, forbid), cut{}, true
 	case cutPosInf:
 		return Version{}, posInf, false
 	case cutBefore:
@@ -298,7 +297,7 @@ func infimum(lo cut, forbid uint8) (Version, cut, bool) {
 }
 
 // releaseMin is the smallest allowed version with this release.
-func releaseMin(e int, r []int, forbid uint8) Version {
+func releaseMin(e num, r []num, forbid uint8) Version {
 	if forbid&noPre == 0 {
 		return devZero(e, r)
 	}
@@ -330,44 +329,48 @@ func nextPublic(u Version, forbid uint8) (Version, cut, bool) {
 	preOK := forbid&noPre == 0
 	postOK := forbid&noPost == 0
 	e, r := u.epoch, u.release
-	mk := func(preL byte, preN, post, dev int) (Version, cut, bool) {
+	mk := func(preL byte, preN, post, dev num) (Version, cut, bool) {
 		return Version{epoch: e, release: r, preL: preL, preN: preN, post: post, dev: dev}, cut{}, true
 	}
 	switch u.preRank() {
 	case 0: // R.devN
 		if preOK {
-			return mk(0, 0, -1, u.dev+1)
+			return mk(0, "", "", u.dev.succ())
 		}
-		return mk(0, 0, -1, -1)
+		return mk(0, "", "", "")
 	case 1: // R X[.postQ][.devD]
 		if !preOK {
-			return mk(0, 0, -1, -1)
+			return mk(0, "", "", "")
 		}
-		if u.dev >= 0 && (u.post < 0 || postOK) {
-			return mk(u.preL, u.preN, u.post, u.dev+1)
+		if u.dev != "" && (u.post == "" || postOK) {
+			return mk(u.preL, u.preN, u.post, u.dev.succ())
 		}
-		if u.dev < 0 && postOK {
-			return mk(u.preL, u.preN, u.post+1, 0)
+		if u.dev == "" && postOK {
+			post := num("0")
+			if u.post != "" {
+				post = u.post.succ()
+			}
+			return mk(u.preL, u.preN, post, "0")
 		}
-		return mk(u.preL, u.preN+1, -1, 0)
+		return mk(u.preL, u.preN.succ(), "", "0")
 	}
 	// R or R.postQ[.devD]
 	if !postOK {
 		return Version{}, afterRelease(u), false
 	}
 	switch {
-	case u.post < 0 && preOK:
-		return mk(0, 0, 0, 0)
-	case u.post < 0:
-		return mk(0, 0, 0, -1)
-	case u.dev >= 0 && preOK:
-		return mk(0, 0, u.post, u.dev+1)
-	case u.dev >= 0:
-		return mk(0, 0, u.post, -1)
+	case u.post == "" && preOK:
+		return mk(0, "", "0", "0")
+	case u.post == "":
+		return mk(0, "", "0", "")
+	case u.dev != "" && preOK:
+		return mk(0, "", u.post, u.dev.succ())
+	case u.dev != "":
+		return mk(0, "", u.post, "")
 	case preOK:
-		return mk(0, 0, u.post+1, 0)
+		return mk(0, "", u.post.succ(), "0")
 	}
-	return mk(0, 0, u.post+1, -1)
+	return mk(0, "", u.post.succ(), "")
 }
 
 // nearAbove builds a version just above the gap cut g and below hi (g < hi).
@@ -377,8 +380,11 @@ func nearAbove(g cut, hi cut) Version {
 		if hi.kind != cutPosInf {
 			k = len(hi.v.release) + 1
 		}
-		r := append(append([]int(nil), g.v.release...), make([]int, k)...)
-		r = append(r, 1)
+		r := append([]num(nil), g.v.release...)
+		for range k {
+			r = append(r, "0")
+		}
+		r = append(r, "1")
 		return final(g.v.epoch, r)
 	}
 	// g is after(x): extend x's local label by one segment below whatever hi continues with.
@@ -435,10 +441,10 @@ func (sp *Specifier) rangeOf() Range {
 			return Range{}
 		}
 		return single(box{lo: before(sp.v), hi: after(sp.v), exact: pyLower(sp.Version)})
-	case sp.wild != nil && sp.Op == "==":
-		return wildRange(sp.wild)
-	case sp.wild != nil:
-		return complement(wildRange(sp.wild))
+	case sp.wild && sp.Op == "==":
+		return prefixRange(sp.prefix)
+	case sp.wild:
+		return complement(prefixRange(sp.prefix))
 	case !sp.hasV:
 		return Range{}
 	}
@@ -459,187 +465,51 @@ func (sp *Specifier) rangeOf() Range {
 	case "<=":
 		return single(box{lo: negInf, hi: afterLocals(v)})
 	case "<":
-		if v.IsPrerelease() {
-			return single(box{lo: negInf, hi: before(v)})
-		}
-		floor := releaseFloor(v)
-		return single(box{lo: negInf, hi: floor}).Union(single(box{lo: floor, hi: before(v), forbid: noPre}))
+		return single(box{lo: negInf, hi: before(lessBound(v))})
 	case ">":
-		forbid := noLocal
-		if !v.IsPostrelease() {
-			forbid |= noPost
-		}
-		rel := afterRelease(v)
-		return single(box{lo: after(v), hi: rel, forbid: forbid}).Union(single(box{lo: rel, hi: posInf}))
+		return single(box{lo: greaterBound(v), hi: posInf})
 	case "~=":
-		return single(box{lo: before(v), hi: posInf}).Intersect(wildRange(sp.compat))
+		return single(box{lo: before(v), hi: posInf}).Intersect(prefixRange(sp.compat))
 	}
 	return Range{}
 }
 
-// wildRange is the set wildMatch accepts for the split prefix items. It follows packaging's
-// string algorithm case by case (see wildMatch): items are compared as text after the
-// prospective version is canonicalised without trailing zeros, which is why "==1!1.0.*" does
-// not match 1!1.0 itself and "==0.*" matches every version with a non-zero epoch.
-func wildRange(items []string) Range {
-	n := 0
-	for n < len(items) && isPyDigits(items[n]) {
-		n++
+// lessBound is the version "<V" stops before: V itself when it is a pre-release, else V.dev0,
+// which leaves out V's development releases (1.0.dev1 for "<1.0", 1.0.post1.dev1 for
+// "<1.0.post1"). V has no local label.
+func lessBound(v Version) Version {
+	if v.IsPrerelease() {
+		return v
 	}
-	if n > 0 {
-		rel, ok := canonicalInts(items[:n])
-		if !ok {
-			return Range{}
-		}
-		rest := items[n:]
-		var out Range
-		if len(rest) == 0 {
-			out = single(box{lo: releaseFloor(final(0, rel)), hi: releaseFloor(final(0, inc(rel)))})
-		} else {
-			out = suffixBlock(0, rel, rest)
-		}
-		if len(rest) == 0 && strippedLen(rel) == 0 {
-			out = out.Union(single(box{lo: before(devZero(1, []int{0})), hi: posInf}))
-		}
-		return out
-	}
-	// An epoch: the first item is "E!N" or "E!N" followed by a pre-release ("1!1rc1").
-	e, r0, headPre, ok := parseEpochItem(items[0])
-	if !ok {
-		return Range{}
-	}
-	if headPre != "" {
-		// Only versions with a one-number release carry their pre-release inside the first item.
-		return suffixBlock(e, []int{r0}, append([]string{headPre}, items[1:]...))
-	}
-	m := 1
-	for m < len(items) && isPyDigits(items[m]) {
-		m++
-	}
-	more, ok := canonicalInts(items[1:m])
-	if !ok {
-		return Range{}
-	}
-	rel := append([]int{r0}, more...)
-	rest := items[m:]
-	last := rel[len(rel)-1]
+	v.dev = "0"
+	return v
+}
+
+// greaterBound is the cut "V" starts above: past V, V's local versions and (unless V is a
+// development or post-release) V's post-releases. V has no local label.
+func greaterBound(v Version) cut {
 	switch {
-	case len(rest) == 0 && len(rel) == 1:
-		// A one-number release with a pre-release prints as "E!Na1", so those do not match.
-		return single(box{lo: releaseFloor(final(e, rel)), hi: before(Version{epoch: e, release: rel, preL: 'a', post: -1, dev: 0})}).
-			Union(single(box{lo: before(final(e, rel)), hi: releaseFloor(final(e, inc(rel)))}))
-	case len(rest) == 0 && last != 0:
-		return single(box{lo: releaseFloor(final(e, rel)), hi: releaseFloor(final(e, inc(rel)))})
-	case len(rest) == 0:
-		// "1!1.0" needs a version printing a "0" item after "1!1", so a non-zero number later.
-		return single(box{lo: afterRelease(final(e, rel)), hi: releaseFloor(final(e, inc(rel)))})
-	case len(rel) == 1:
-		if strings.HasPrefix(rest[0], "post") || strings.HasPrefix(rest[0], "dev") {
-			return suffixBlock(e, rel, rest)
-		}
-		return Range{}
-	case last == 0:
-		return Range{}
+	case v.dev != "":
+		v.dev = v.dev.succ()
+		return before(v)
+	case v.post != "":
+		v.post, v.dev = v.post.succ(), "0"
+		return before(v)
+	case v.preL != 0:
+		v.preN, v.dev = v.preN.succ(), "0"
+		return before(v)
 	}
-	return suffixBlock(e, rel, rest)
+	// Past every V.postN come the longer releases, R.0.1, R.0.0.1, …, with no smallest one.
+	return afterRelease(v)
 }
 
-// suffixBlock is the versions with release rel (up to trailing zeros) whose canonical suffix
-// items (pre, post, dev, in that order) start with items.
-func suffixBlock(e int, rel []int, items []string) Range {
-	v := Version{epoch: e, release: rel, post: -1, dev: -1}
-	stage := 0
-	for _, it := range items {
-		switch {
-		case stage < 1 && (strings.HasPrefix(it, "a") || strings.HasPrefix(it, "b") || strings.HasPrefix(it, "rc")):
-			w := strings.TrimLeft(it, "abrc")
-			n, ok := canonicalInt(w)
-			if !ok || (it[:len(it)-len(w)] != "a" && it[:len(it)-len(w)] != "b" && it[:len(it)-len(w)] != "rc") {
-				return Range{}
-			}
-			v.preL, v.preN = it[0], n
-			stage = 1
-		case stage < 2 && strings.HasPrefix(it, "post"):
-			n, ok := canonicalInt(it[4:])
-			if !ok {
-				return Range{}
-			}
-			v.post = n
-			stage = 2
-		case stage < 3 && strings.HasPrefix(it, "dev"):
-			n, ok := canonicalInt(it[3:])
-			if !ok {
-				return Range{}
-			}
-			v.dev = n
-			stage = 3
-		default:
-			return Range{}
-		}
-	}
-	switch {
-	case v.dev >= 0:
-		// Fully determined apart from the local label.
-		return single(box{lo: before(v), hi: afterLocals(v)})
-	case v.post >= 0:
-		lo := v
-		lo.dev = 0
-		hi := lo
-		hi.post++
-		return single(box{lo: before(lo), hi: before(hi)})
-	}
-	// Only a pre-release: 1.0a1 covers 1.0a1.dev0 up to 1.0a2.dev0.
-	lo := v
-	lo.dev = 0
-	hi := lo
-	hi.preN++
-	return single(box{lo: before(lo), hi: before(hi)})
-}
-
-func parseEpochItem(s string) (e, r0 int, pre string, ok bool) {
-	es, rest, found := strings.Cut(s, "!")
-	if !found {
-		return 0, 0, "", false
-	}
-	e, ok = canonicalInt(es)
-	if !ok || e == 0 {
-		return 0, 0, "", false
-	}
-	i := 0
-	for i < len(rest) && rest[i] >= '0' && rest[i] <= '9' {
-		i++
-	}
-	r0, ok = canonicalInt(rest[:i])
-	if !ok {
-		return 0, 0, "", false
-	}
-	return e, r0, rest[i:], true
-}
-
-func canonicalInt(s string) (int, bool) {
-	if s == "" || (len(s) > 1 && s[0] == '0') || !isPyDigits(s) {
-		return 0, false
-	}
-	n, err := strconv.Atoi(s)
-	return n, err == nil
-}
-
-func canonicalInts(items []string) ([]int, bool) {
-	out := make([]int, len(items))
-	for i, it := range items {
-		n, ok := canonicalInt(it)
-		if !ok {
-			return nil, false
-		}
-		out[i] = n
-	}
-	return out, true
-}
-
-func inc(r []int) []int {
-	out := append([]int(nil), r...)
-	out[len(out)-1]++
-	return out
+// prefixRange is the set prefixMatch accepts for the prefix p: the versions with p's epoch whose
+// release, padded with zeros, starts with p's release. They run from the smallest version of
+// that release (R.dev0) up to the smallest of the release with its last number one higher.
+func prefixRange(p Version) Range {
+	r := p.release
+	next := append(append([]num(nil), r[:len(r)-1]...), r[len(r)-1].succ())
+	return single(box{lo: releaseFloor(p), hi: releaseFloor(final(p.epoch, next))})
 }
 
 // Range returns the versions the set accepts under the given pre-release mode: exactly the
@@ -743,7 +613,7 @@ func (c cut) upper() string {
 	v := c.v
 	switch c.kind {
 	case cutBefore:
-		if v.dev == 0 && v.preL == 0 && v.post < 0 && v.local == nil {
+		if v.dev == "0" && v.preL == 0 && v.post == "" && v.local == nil {
 			return "<" + v.Base().String()
 		}
 		if v.IsPrerelease() && v.local == nil {

@@ -354,6 +354,11 @@ func (r *reqFileReader) requirement(src Source, text string, group string, edita
 	if i := strings.Index(text, sep); i >= 0 {
 		loc, markerText = strings.TrimSpace(text[:i]), strings.TrimSpace(text[i+len(sep):])
 	}
+	if strings.ContainsAny(loc, " \t") {
+		// Not one path or URL ("0 ://#egg=0"): pip would not read it as one either.
+		r.errs = append(r.errs, &ReadError{Source: src, Msg: fmt.Sprintf("%q is not a requirement, a path or a URL", loc)})
+		return
+	}
 	name, version := nameFromLocation(loc, filepath.Dir(src.File))
 	if name == "" {
 		r.notes = append(r.notes, Note{Source: src, Text: fmt.Sprintf("%q names no distribution (add #egg=NAME); not checked", loc)})

@@ -17,8 +17,11 @@ type Requirement struct {
 	// Extras are the extras asked for, sorted, as written.
 	Extras    []string     `json:"extras,omitempty"`
 	Specifier SpecifierSet `json:"specifier"`
-	URL       string       `json:"url,omitempty"`
-	Marker    *Marker      `json:"marker,omitempty"`
+	// URL is the "@ URL" location. A requirements file's bare archive URL
+	// (https://host/pkg-1.0-py3-none-any.whl) also pins the version its file name gives in
+	// Specifier; String then leaves the specifier out, as PEP 508 has no way to write both.
+	URL    string  `json:"url,omitempty"`
+	Marker *Marker `json:"marker,omitempty"`
 	// Source says where the requirement was read; zero for a string parsed directly.
 	Source Source `json:"source"`
 	// Editable marks a requirements file's "-e" line.
@@ -112,7 +115,9 @@ func (r Requirement) format(legacy bool) string {
 	if len(r.Extras) > 0 {
 		b.WriteString("[" + strings.Join(r.Extras, ",") + "]")
 	}
-	b.WriteString(r.Specifier.String())
+	if r.URL == "" {
+		b.WriteString(r.Specifier.String())
+	}
 	for i, alt := range r.Or {
 		if i > 0 {
 			b.WriteString(" || ")
@@ -120,6 +125,9 @@ func (r Requirement) format(legacy bool) string {
 		b.WriteString(alt.String())
 	}
 	if r.URL != "" {
+		if !legacy {
+			b.WriteByte(' ') // packaging 21.3 wrote "name@ url"
+		}
 		b.WriteString("@ " + r.URL)
 		if r.Marker != nil {
 			b.WriteByte(' ')
@@ -286,7 +294,7 @@ func (t *tokenizer) parseRequirement() (Requirement, error) {
 		}
 	} else {
 		start := t.pos
-		spec, err := t.parseSpecifier()
+		spec, listed, err := t.parseSpecifier()
 		if err != nil {
 			return Requirement{}, err
 		}
@@ -302,19 +310,18 @@ func (t *tokenizer) parseRequirement() (Requirement, error) {
 			}
 			r.Marker = m
 		}
-		set, err := ParseSpecifierSet(spec)
-		if err != nil {
-			return Requirement{}, err
+		if listed != nil {
+			r.Specifier = *listed
+		} else {
+			set, err := ParseSpecifierSet(spec)
+			if err != nil {
+				return Requirement{}, err
+			}
+			r.Specifier = set
 		}
-		r.Specifier = set
 	}
 	if !t.atEnd() {
 		return Requirement{}, t.fail("expected end of requirement")
-	}
-	if r.URL != "" {
-		if err := checkURL(r.URL); err != nil {
-			return Requirement{}, err
-		}
 	}
 	return r, nil
 }
@@ -345,8 +352,9 @@ func (t *tokenizer) parseExtrasList() ([]string, error) {
 	}
 }
 
-// parseSpecifier reads "(" version_many ")" or version_many, returning the clauses' text.
-func (t *tokenizer) parseSpecifier() (string, error) {
+// parseSpecifier reads "(" version_many ")" or version_many, returning the clauses' text, and
+// the set when specifierList read it.
+func (t *tokenizer) parseSpecifier() (string, *SpecifierSet, error) {
 	open := -1
 	if t.peek('(') {
 		open = t.pos
@@ -354,7 +362,9 @@ func (t *tokenizer) parseSpecifier() (string, error) {
 	}
 	t.ws()
 	var b strings.Builder
-	for {
+	list, set := t.specifierList()
+	b.WriteString(list)
+	for set == nil {
 		m := newMState(t.src, 2)
 		end := -1
 		if !reSpecifierToken.match(m, t.pos, func(j int) bool { end = j; return true }) {
@@ -371,9 +381,38 @@ func (t *tokenizer) parseSpecifier() (string, error) {
 	}
 	t.ws()
 	if open >= 0 && !t.take(')') {
-		return "", &syntaxError{pos: open, msg: "expected a closing ) after the version specifier"}
+		return "", nil, &syntaxError{pos: open, msg: "expected a closing ) after the version specifier"}
 	}
-	return b.String(), nil
+	return b.String(), set, nil
+}
+
+// specifierList reads the clauses in one piece when they make a specifier set, as packaging 26
+// does before reading them clause by clause: printable ASCII (and tabs) up to ";", ")" or the
+// end, whose comma-separated items all parse (one trailing comma allowed). A "===" clause then
+// ends at its comma, where the clause-by-clause reading would take the comma into its text.
+func (t *tokenizer) specifierList() (string, *SpecifierSet) {
+	end := t.pos
+	for end < len(t.src) {
+		c := t.src[end]
+		if c == ';' || c == ')' || !(c == '\t' || (c >= 0x20 && c <= 0x7e)) {
+			break
+		}
+		end++
+	}
+	if end == t.pos || (end < len(t.src) && t.src[end] != ';' && t.src[end] != ')') {
+		return "", nil
+	}
+	text := string(t.src[t.pos:end])
+	set, err := ParseSpecifierSet(text)
+	if err != nil {
+		return "", nil
+	}
+	commas := strings.Count(text, ",")
+	if set.Len() != commas+1 && !(set.Len() > 0 && set.Len() == commas && strings.HasSuffix(strings.TrimRight(text, " \t"), ",")) {
+		return "", nil
+	}
+	t.pos = end
+	return text, &set
 }
 
 func (t *tokenizer) parseRequirementMarker(start int, after string) (*Marker, error) {
@@ -385,9 +424,7 @@ func (t *tokenizer) parseRequirementMarker(start int, after string) (*Marker, er
 		return nil, err
 	}
 	t.ws()
-	normalizeExtra(list)
-	prepare(list)
-	return &Marker{list: list}, nil
+	return newMarker(list), nil
 }
 
 // parseMarker: marker_atom (BOOLOP marker_atom)*.
@@ -455,7 +492,7 @@ var markerVariables = []string{
 	"platform_release", "platform_system", "platform.version", "platform_version",
 	"platform.machine", "platform_machine", "platform.python_implementation",
 	"platform_python_implementation", "python_implementation", "implementation_name",
-	"implementation_version", "extra",
+	"implementation_version", "extras", "extra", "dependency_groups",
 }
 
 func (t *tokenizer) parseMarkerVar() (mVar, error) {
@@ -507,82 +544,6 @@ func (t *tokenizer) parseMarkerOp() (string, error) {
 		}
 	}
 	return "", t.fail("expected a marker operator, one of <=, <, !=, ==, >=, >, ~=, ===, in, not in")
-}
-
-// checkURL applies packaging's URL check: a file: URL must survive urllib's
-// urlunparse(urlparse(url)) unchanged; any other must have a scheme and a host.
-func checkURL(u string) error {
-	scheme, netloc, rest, query, fragment, err := urlSplit(u)
-	if err != nil {
-		return err
-	}
-	if scheme == "file" {
-		if urlUnsplit(scheme, netloc, rest, query, fragment) != u {
-			return fmt.Errorf("invalid URL %q: a file URL must be written in normal form, like file:///path", u)
-		}
-		return nil
-	}
-	if scheme == "" || netloc == "" {
-		return fmt.Errorf("invalid URL %q: want scheme://host/..., like https://example.com/pkg.whl", u)
-	}
-	return nil
-}
-
-// urlSplit is Python 3.11's urllib.parse.urlsplit for what a requirement URL can hold.
-func urlSplit(u string) (scheme, netloc, rest, query, fragment string, err error) {
-	u = strings.TrimLeft(u, "\x00\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f ")
-	u = strings.NewReplacer("\t", "", "\r", "", "\n", "").Replace(u)
-	if i := strings.IndexByte(u, ':'); i > 0 && ((u[0] >= 'a' && u[0] <= 'z') || (u[0] >= 'A' && u[0] <= 'Z')) {
-		ok := true
-		for j := 0; j < i; j++ {
-			c := u[j]
-			if !((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.') {
-				ok = false
-				break
-			}
-		}
-		if ok {
-			scheme, u = strings.ToLower(u[:i]), u[i+1:]
-		}
-	}
-	if strings.HasPrefix(u, "//") {
-		end := len(u)
-		for _, d := range "/?#" {
-			if k := strings.IndexRune(u[2:], d); k >= 0 && k+2 < end {
-				end = k + 2
-			}
-		}
-		netloc, u = u[2:end], u[end:]
-		if strings.Contains(netloc, "[") != strings.Contains(netloc, "]") {
-			return "", "", "", "", "", fmt.Errorf("invalid URL %q: unbalanced brackets in the host", u)
-		}
-	}
-	if i := strings.IndexByte(u, '#'); i >= 0 {
-		u, fragment = u[:i], u[i+1:]
-	}
-	if i := strings.IndexByte(u, '?'); i >= 0 {
-		u, query = u[:i], u[i+1:]
-	}
-	return scheme, netloc, u, query, fragment, nil
-}
-
-func urlUnsplit(scheme, netloc, u, query, fragment string) string {
-	if netloc != "" || (scheme != "" && usesNetloc(scheme) && !strings.HasPrefix(u, "//")) {
-		if u != "" && u[0] != '/' {
-			u = "/" + u
-		}
-		u = "//" + netloc + u
-	}
-	if scheme != "" {
-		u = scheme + ":" + u
-	}
-	if query != "" {
-		u += "?" + query
-	}
-	if fragment != "" {
-		u += "#" + fragment
-	}
-	return u
 }
 
 func usesNetloc(scheme string) bool {

@@ -13,12 +13,13 @@ type Specifier struct {
 	Op      string
 	Version string
 
-	v        Version  // the parsed Version, except for "===" with a non-version and wildcards
-	hasV     bool     // v is set
-	wild     []string // for "==X.*" and "!=X.*": the split of X, canonicalised (see wildMatch)
-	compat   []string // for "~=": the split of the "==prefix.*" half
-	names    bool     // the specifier names a pre-release (packaging's Specifier.prereleases)
-	badArbit bool     // "===" with a text that is not a version: packaging raises when asked about pre-releases
+	v       Version // the parsed Version, except for "===" with a non-version and wildcards
+	hasV    bool    // v is set
+	wild    bool    // "==X.*" or "!=X.*"
+	prefix  Version // for wildcards: X (an epoch and a release)
+	compat  Version // for "~=V": the prefix of its "==prefix.*" half, V's release without the last number
+	names   bool    // the specifier names a pre-release (packaging's Specifier.prereleases)
+	names21 bool    // the same for packaging 21.3: only ==, >=, <=, ~= and === name one
 }
 
 // InvalidSpecifierError reports a version clause that is not PEP 440.
@@ -65,21 +66,21 @@ func ParseSpecifier(s string) (Specifier, error) {
 	}
 	op, _ := m.group(0)
 	ver, _ := m.group(1)
+	if pyStrip(ver) == "" {
+		return Specifier{}, &InvalidSpecifierError{Specifier: s} // "===" with nothing after it (packaging 26)
+	}
 	return newSpecifier(pyStrip(op), pyStrip(ver))
 }
 
 // newSpecifier fills in the derived fields of a clause that matched the pattern. The pattern
-// admits only versions after operators other than "===", so ParseVersion fails only for numbers
-// too large for an int, which resolver does not support.
+// admits only versions after operators other than "===", so ParseVersion does not fail.
 func newSpecifier(op, ver string) (Specifier, error) {
 	sp := Specifier{Op: op, Version: ver}
 	switch {
 	case op == "===":
 		if v, err := ParseVersion(ver); err == nil {
 			sp.v, sp.hasV = v, true
-			sp.names = v.IsPrerelease()
-		} else {
-			sp.badArbit = true
+			sp.names, sp.names21 = v.IsPrerelease(), v.IsPrerelease()
 		}
 		return sp, nil
 	case (op == "==" || op == "!=") && strings.HasSuffix(ver, ".*"):
@@ -87,7 +88,7 @@ func newSpecifier(op, ver string) (Specifier, error) {
 		if err != nil {
 			return Specifier{}, fmt.Errorf("version specifier %q: %w", op+ver, err)
 		}
-		sp.wild = versionSplit(v.String())
+		sp.wild, sp.prefix = true, v.Base()
 		sp.names = op == "==" && v.IsPrerelease()
 		return sp, nil
 	}
@@ -96,30 +97,13 @@ func newSpecifier(op, ver string) (Specifier, error) {
 		return Specifier{}, fmt.Errorf("version specifier %q: %w", op+ver, err)
 	}
 	sp.v, sp.hasV = v, true
-	switch op {
-	case "==", ">=", "<=", "~=":
-		sp.names = v.IsPrerelease()
-	}
+	sp.names = op != "!=" && v.IsPrerelease()
+	sp.names21 = op != "!=" && op != "<" && op != ">" && v.IsPrerelease()
 	if op == "~=" {
-		sp.compat = versionSplit(canonicalizeVersion(compatPrefix(ver), false))
+		// The pattern asks for two release numbers at least.
+		sp.compat = final(v.epoch, v.release[:len(v.release)-1])
 	}
 	return sp, nil
-}
-
-// compatPrefix is the "X" of the "==X.*" half of "~=V": V's items up to the first suffix,
-// without the last one, as packaging computes it from the text as written.
-func compatPrefix(ver string) string {
-	var keep []string
-	for _, it := range versionSplit(ver) {
-		if !isNotSuffix(it) {
-			break
-		}
-		keep = append(keep, it)
-	}
-	if len(keep) > 0 {
-		keep = keep[:len(keep)-1]
-	}
-	return strings.Join(keep, ".")
 }
 
 func isNotSuffix(seg string) bool {
@@ -215,32 +199,17 @@ func isPyDigits(s string) bool {
 	return true
 }
 
-// wildMatch is packaging's prefix match for "==X.*": the prospective version's public part,
-// canonicalised without trailing zeros and split, padded with zeros to the length of X's release
-// items, must start with X's items.
-func wildMatch(p Version, spec []string) bool {
-	pr := versionSplit(p.Public().canonical(true))
-	relP := 0
-	for relP < len(pr) && isPyDigits(pr[relP]) {
-		relP++
-	}
-	relS := 0
-	for relS < len(spec) && isPyDigits(spec[relS]) {
-		relS++
-	}
-	pad := max(0, relS-relP)
-	if relP+pad+len(pr)-relP < len(spec) {
+// prefixMatch is the prefix match of "==X.*" (X an epoch and a release): p has X's epoch, and
+// p's release, padded with zeros to X's length, starts with X's release. The rest of p (pre,
+// post, dev and local parts, further release numbers) does not matter.
+func prefixMatch(p Version, x Version) bool {
+	if cmpNum(p.epoch, x.epoch) != 0 {
 		return false
 	}
-	for i, want := range spec {
-		var got string
-		switch {
-		case i < relP:
-			got = pr[i]
-		case i < relP+pad:
-			got = "0"
-		default:
-			got = pr[i-pad]
+	for i, want := range x.release {
+		got := num("0")
+		if i < len(p.release) {
+			got = p.release[i]
 		}
 		if got != want {
 			return false
@@ -257,8 +226,8 @@ func (sp *Specifier) matches(p Version) bool {
 		return pyLower(p.String()) == pyLower(sp.Version)
 	case "==", "!=":
 		var eq bool
-		if sp.wild != nil {
-			eq = wildMatch(p, sp.wild)
+		if sp.wild {
+			eq = prefixMatch(p, sp.prefix)
 		} else if sp.hasV {
 			if sp.v.local == nil {
 				p = p.Public()
@@ -272,24 +241,15 @@ func (sp *Specifier) matches(p Version) bool {
 	}
 	switch sp.Op {
 	case "~=":
-		return p.Public().Compare(sp.v) >= 0 && wildMatch(p, sp.compat)
+		return p.Public().Compare(sp.v) >= 0 && prefixMatch(p, sp.compat)
 	case ">=":
 		return p.Public().Compare(sp.v) >= 0
 	case "<=":
 		return p.Public().Compare(sp.v) <= 0
 	case "<":
-		if p.Compare(sp.v) >= 0 {
-			return false
-		}
-		return sp.v.IsPrerelease() || !p.IsPrerelease() || p.Base().Compare(sp.v.Base()) != 0
+		return p.Compare(lessBound(sp.v)) < 0
 	case ">":
-		if p.Compare(sp.v) <= 0 {
-			return false
-		}
-		if !sp.v.IsPostrelease() && p.IsPostrelease() && p.Base().Compare(sp.v.Base()) == 0 {
-			return false
-		}
-		return p.local == nil || p.Base().Compare(sp.v.Base()) != 0
+		return !greaterBound(sp.v).below(p)
 	}
 	return false
 }
@@ -312,6 +272,22 @@ func (sp *Specifier) matchesLegacy(p Version) bool {
 			keep = keep[:len(keep)-1]
 		}
 		return p.Public().Compare(sp.v) >= 0 && legacyWildMatch(p, strings.Join(keep, "."))
+	case sp.Op == "<" && sp.hasV:
+		// V's pre-releases, meaning those of V's base release, are out unless V is one.
+		if p.Compare(sp.v) >= 0 {
+			return false
+		}
+		return sp.v.IsPrerelease() || !p.IsPrerelease() || p.Base().Compare(sp.v.Base()) != 0
+	case sp.Op == ">" && sp.hasV:
+		// So are V's post-releases (those of V's base release) unless V is one, and the local
+		// versions of V's base release.
+		if p.Compare(sp.v) <= 0 {
+			return false
+		}
+		if !sp.v.IsPostrelease() && p.IsPostrelease() && p.Base().Compare(sp.v.Base()) == 0 {
+			return false
+		}
+		return p.local == nil || p.Base().Compare(sp.v.Base()) != 0
 	}
 	return sp.matches(p)
 }
@@ -354,16 +330,40 @@ func padVersions(left, right []string) ([]string, []string) {
 	return pad(left, ln, max(ln, rn)), pad(right, rn, max(ln, rn))
 }
 
-// NamesPrerelease reports whether the clause asks for pre-releases by naming one with an
-// inclusive operator (==, >=, <=, ~=, ===), which packaging takes as permission to match them.
+// NamesPrerelease reports whether the clause asks for pre-releases by naming one with any
+// operator but != (packaging 26's Specifier.prereleases; packaging 23 left out < and > too),
+// which packaging takes as permission to match them.
 func (sp Specifier) NamesPrerelease() bool { return sp.names }
 
 // String returns the operator and version as written (without surrounding whitespace).
 func (sp Specifier) String() string { return sp.Op + sp.Version }
 
-// key identifies a clause the way packaging's Specifier equality does.
+// key identifies a clause the way packaging's Specifier equality does: "===" and wildcard
+// clauses by their text, the others by the normal form of their version, without trailing zeros
+// in the release except for "~=".
 func (sp Specifier) key() string {
-	return sp.Op + canonicalizeVersion(sp.Version, sp.Op != "~=")
+	if sp.Op == "===" || sp.wild {
+		return sp.Op + sp.Version
+	}
+	return sp.Op + sp.v.canonical(sp.Op != "~=")
+}
+
+// sortUnique sorts clauses by their text and keeps the first of each group of equal ones, as
+// packaging's SpecifierSet does.
+func sortUnique(specs []Specifier) []Specifier {
+	if len(specs) < 2 {
+		return specs
+	}
+	sort.SliceStable(specs, func(i, j int) bool { return specs[i].String() < specs[j].String() })
+	seen := map[string]bool{}
+	out := specs[:0]
+	for _, sp := range specs {
+		if k := sp.key(); !seen[k] {
+			seen[k] = true
+			out = append(out, sp)
+		}
+	}
+	return out
 }
 
 // SpecifierSet is a comma-separated group of clauses that must all hold, such as ">=1.2,<2".
@@ -379,7 +379,6 @@ type SpecifierSet struct {
 // clauses are split on commas and trimmed, empty ones are dropped, duplicates are merged.
 func ParseSpecifierSet(s string) (SpecifierSet, error) {
 	var set SpecifierSet
-	seen := map[string]bool{}
 	for _, part := range strings.Split(s, ",") {
 		part = pyStrip(part)
 		if part == "" {
@@ -389,12 +388,9 @@ func ParseSpecifierSet(s string) (SpecifierSet, error) {
 		if err != nil {
 			return SpecifierSet{}, err
 		}
-		if k := sp.key(); !seen[k] {
-			seen[k] = true
-			set.specs = append(set.specs, sp)
-		}
+		set.specs = append(set.specs, sp)
 	}
-	sort.SliceStable(set.specs, func(i, j int) bool { return set.specs[i].String() < set.specs[j].String() })
+	set.specs = sortUnique(set.specs)
 	set.all = set.computeRange()
 	return set, nil
 }
@@ -440,7 +436,7 @@ func (s SpecifierSet) Len() int { return len(s.specs) }
 func (s SpecifierSet) IsEmpty() bool { return len(s.specs) == 0 }
 
 // NamesPrerelease reports whether some clause names a pre-release (packaging's
-// SpecifierSet.prereleases when not forced): then pre-releases match by default.
+// SpecifierSet.prereleases is then True): then pre-releases match by default.
 func (s SpecifierSet) NamesPrerelease() bool {
 	for i := range s.specs {
 		if s.specs[i].names {
@@ -454,7 +450,10 @@ func (s SpecifierSet) NamesPrerelease() bool {
 type PreMode int8
 
 const (
-	// PreDefault matches pre-releases only when a clause names one (prereleases=None).
+	// PreDefault matches pre-releases only when a clause names one: packaging's contains with
+	// prereleases=SpecifierSet.prereleases, the rule pip applies to candidates. (packaging 26's
+	// contains with prereleases=None accepts every pre-release, as a single version has no
+	// alternatives; resolver keeps the selection rule.)
 	PreDefault PreMode = iota
 	// PreAllow matches pre-releases like any other version (prereleases=True).
 	PreAllow
@@ -465,7 +464,7 @@ const (
 // Contains reports whether v satisfies every clause. With prereleases false, pre-releases and
 // development releases match only when a clause names one (">=3.13.0rc1" matches 3.13.0rc2,
 // ">=3.12" does not); with true they match like final releases. An empty set matches every
-// final release. This is packaging's SpecifierSet.contains with prereleases None or True.
+// final release. See PreDefault and PreAllow.
 func (s SpecifierSet) Contains(v Version, prereleases bool) bool {
 	if prereleases {
 		return s.ContainsMode(v, PreAllow)
@@ -513,25 +512,7 @@ func (s SpecifierSet) Filter(vs []Version, prereleases bool) []Version {
 // And returns the clauses of both sets together.
 func (s SpecifierSet) And(t SpecifierSet) SpecifierSet {
 	var out SpecifierSet
-	seen := map[string]bool{}
-	for _, sp := range append(append([]Specifier(nil), s.specs...), t.specs...) {
-		if k := sp.key(); !seen[k] {
-			seen[k] = true
-			out.specs = append(out.specs, sp)
-		}
-	}
-	sort.SliceStable(out.specs, func(i, j int) bool { return out.specs[i].String() < out.specs[j].String() })
+	out.specs = sortUnique(append(append([]Specifier(nil), s.specs...), t.specs...))
 	out.all = out.computeRange()
 	return out
-}
-
-// hasBadArbitrary reports a "===" clause whose text is not a version; packaging raises
-// InvalidVersion when it needs the pre-release default of such a set.
-func (s SpecifierSet) hasBadArbitrary() bool {
-	for i := range s.specs {
-		if s.specs[i].badArbit {
-			return true
-		}
-	}
-	return false
 }

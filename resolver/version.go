@@ -2,6 +2,7 @@ package resolver
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 )
@@ -9,14 +10,77 @@ import (
 // Version is a parsed PEP 440 version. The zero Version is not a valid version (String returns
 // ""); every Version returned by ParseVersion is. Versions are immutable values: copying one
 // copies a reference to the same release and local slices, which are never written after parsing.
+//
+// Every number is a num, so numbers of any size compare exactly, as Python's int does.
 type Version struct {
-	epoch   int
-	release []int
+	epoch   num
+	release []num
 	preL    byte // 0 (none), 'a', 'b' or 'r' (rc)
-	preN    int
-	post    int // -1 when absent
-	dev     int // -1 when absent
+	preN    num  // set when preL is
+	post    num  // "" when absent
+	dev     num  // "" when absent
 	local   []localSeg
+}
+
+// num is a non-negative integer of any size, written as its decimal digits without leading
+// zeros ("0" for zero). The empty num means "absent" where a part is optional (post and dev).
+// Numbers of equal length compare as text, a shorter one is smaller.
+type num string
+
+// numOf returns n as a num (n >= 0).
+func numOf(n int) num { return num(strconv.Itoa(n)) }
+
+// canonNum turns ASCII digits into a num, dropping leading zeros.
+func canonNum(digits string) num {
+	for len(digits) > 1 && digits[0] == '0' {
+		digits = digits[1:]
+	}
+	return num(digits)
+}
+
+// cmpNum orders two present numbers.
+func cmpNum(a, b num) int {
+	if len(a) != len(b) {
+		return cmpInt(len(a), len(b))
+	}
+	return strings.Compare(string(a), string(b))
+}
+
+// succ returns n + 1.
+func (n num) succ() num {
+	b := []byte(n)
+	for i := len(b) - 1; i >= 0; i-- {
+		if b[i] != '9' {
+			b[i]++
+			return num(b)
+		}
+		b[i] = '0'
+	}
+	return num("1" + string(b))
+}
+
+// isZero reports the number 0.
+func (n num) isZero() bool { return n == "0" }
+
+// int returns n as an int, or math.MaxInt when it does not fit.
+func (n num) int() int {
+	if n == "" {
+		return 0
+	}
+	x, err := strconv.Atoi(string(n))
+	if err != nil {
+		return math.MaxInt
+	}
+	return x
+}
+
+// nums turns ints into nums, for literals.
+func nums(xs ...int) []num {
+	out := make([]num, len(xs))
+	for i, x := range xs {
+		out[i] = numOf(x)
+	}
+	return out
 }
 
 // localSeg is one dot-separated part of a local version label. Numeric parts keep their digits
@@ -29,7 +93,7 @@ type localSeg struct {
 // InvalidVersionError reports a string that is not a PEP 440 version.
 type InvalidVersionError struct {
 	Version string
-	Reason  string // empty, or a detail such as "number too large"
+	Reason  string // empty, or a detail
 }
 
 func (e *InvalidVersionError) Error() string {
@@ -82,8 +146,7 @@ var (
 // ParseVersion parses a PEP 440 version in any spelling packaging accepts: surrounding
 // whitespace, a leading "v", any case, "-", "_" or "." separators, the alternative pre-release
 // words (alpha, beta, c, pre, preview), implicit numbers (1.0a = 1.0a0), implicit post-releases
-// (1.0-1) and local labels (+ubuntu1). Numbers above the range of int are rejected (Python would
-// accept them); numbers inside local labels may have any length.
+// (1.0-1) and local labels (+ubuntu1). Numbers may have any size, as in Python.
 func ParseVersion(s string) (Version, error) {
 	if v, ok := parseSimpleVersion(s); ok {
 		return v, nil
@@ -92,30 +155,15 @@ func ParseVersion(s string) (Version, error) {
 	if !versionPattern.match(m, 0, func(int) bool { return true }) {
 		return Version{}, &InvalidVersionError{Version: s}
 	}
-	v := Version{post: -1, dev: -1}
-	num := func(t string) (int, bool) {
-		n, err := strconv.Atoi(t)
-		return n, err == nil
-	}
-	bad := func() (Version, error) {
-		return Version{}, &InvalidVersionError{Version: s, Reason: "number too large"}
-	}
+	v := Version{epoch: "0"}
 	if t, ok := m.group(gEpoch); ok {
-		n, ok := num(t)
-		if !ok {
-			return bad()
-		}
-		v.epoch = n
+		v.epoch = canonNum(t)
 	}
 	rel, _ := m.group(gRelease)
 	parts := strings.Split(rel, ".")
-	v.release = make([]int, len(parts))
+	v.release = make([]num, len(parts))
 	for i, p := range parts {
-		n, ok := num(p)
-		if !ok {
-			return bad()
-		}
-		v.release[i] = n
+		v.release[i] = canonNum(p)
 	}
 	if l, ok := m.group(gPreL); ok {
 		switch strings.Map(foldRune, l) {
@@ -126,38 +174,23 @@ func ParseVersion(s string) (Version, error) {
 		default: // c, rc, pre, preview
 			v.preL = 'r'
 		}
+		v.preN = "0"
 		if t, ok := m.group(gPreN); ok {
-			n, ok := num(t)
-			if !ok {
-				return bad()
-			}
-			v.preN = n
+			v.preN = canonNum(t)
 		}
 	}
 	if t, ok := m.group(gPostN1); ok {
-		n, ok := num(t)
-		if !ok {
-			return bad()
-		}
-		v.post = n
+		v.post = canonNum(t)
 	} else if _, ok := m.group(gPostL); ok {
-		v.post = 0
+		v.post = "0"
 		if t, ok := m.group(gPostN2); ok {
-			n, ok := num(t)
-			if !ok {
-				return bad()
-			}
-			v.post = n
+			v.post = canonNum(t)
 		}
 	}
 	if _, ok := m.group(gDevL); ok {
-		v.dev = 0
+		v.dev = "0"
 		if t, ok := m.group(gDevN); ok {
-			n, ok := num(t)
-			if !ok {
-				return bad()
-			}
-			v.dev = n
+			v.dev = canonNum(t)
 		}
 	}
 	if t, ok := m.group(gLocal); ok {
@@ -166,9 +199,9 @@ func ParseVersion(s string) (Version, error) {
 	return v, nil
 }
 
-// parseSimpleVersion is the fast path for the common "1.2.3" form.
+// parseSimpleVersion is the fast path for the common "1.2.3" form. The numbers are slices of s.
 func parseSimpleVersion(s string) (Version, bool) {
-	if s == "" || len(s) > 64 {
+	if s == "" {
 		return Version{}, false
 	}
 	n := 1
@@ -184,15 +217,15 @@ func parseSimpleVersion(s string) (Version, bool) {
 			return Version{}, false
 		}
 	}
-	v := Version{release: make([]int, 0, n), post: -1, dev: -1}
-	for _, p := range strings.Split(s, ".") {
-		if len(p) > 18 {
-			return Version{}, false
+	v := Version{epoch: "0", release: make([]num, 0, n)}
+	for {
+		p, rest, more := strings.Cut(s, ".")
+		v.release = append(v.release, canonNum(p))
+		if !more {
+			return v, true
 		}
-		x, _ := strconv.Atoi(p)
-		v.release = append(v.release, x)
+		s = rest
 	}
-	return v, true
 }
 
 func parseLocal(t string) []localSeg {
@@ -234,27 +267,27 @@ func (v Version) String() string {
 		return ""
 	}
 	var b strings.Builder
-	if v.epoch != 0 {
-		b.WriteString(strconv.Itoa(v.epoch))
+	if v.epoch != "0" && v.epoch != "" {
+		b.WriteString(string(v.epoch))
 		b.WriteByte('!')
 	}
 	for i, r := range v.release {
 		if i > 0 {
 			b.WriteByte('.')
 		}
-		b.WriteString(strconv.Itoa(r))
+		b.WriteString(string(r))
 	}
 	if v.preL != 0 {
 		b.WriteString(preWord(v.preL))
-		b.WriteString(strconv.Itoa(v.preN))
+		b.WriteString(string(v.preN))
 	}
-	if v.post >= 0 {
+	if v.post != "" {
 		b.WriteString(".post")
-		b.WriteString(strconv.Itoa(v.post))
+		b.WriteString(string(v.post))
 	}
-	if v.dev >= 0 {
+	if v.dev != "" {
 		b.WriteString(".dev")
-		b.WriteString(strconv.Itoa(v.dev))
+		b.WriteString(string(v.dev))
 	}
 	if v.local != nil {
 		b.WriteByte('+')
@@ -289,11 +322,38 @@ func (v *Version) UnmarshalText(b []byte) error {
 // IsZero reports whether v is the zero Version (not a parsed one).
 func (v Version) IsZero() bool { return v.release == nil }
 
+// The accessors returning an int give math.MaxInt for a number that does not fit in one;
+// EpochDigits and ReleaseDigits return the numbers exactly.
+
 // Epoch returns the epoch, 0 when none was written.
-func (v Version) Epoch() int { return v.epoch }
+func (v Version) Epoch() int { return v.epoch.int() }
+
+// EpochDigits returns the epoch in decimal, "0" when none was written.
+func (v Version) EpochDigits() string {
+	if v.epoch == "" {
+		return "0"
+	}
+	return string(v.epoch)
+}
 
 // Release returns the release segment as written (trailing zeros kept): 1.2.0 gives [1 2 0].
-func (v Version) Release() []int { return append([]int(nil), v.release...) }
+func (v Version) Release() []int {
+	out := make([]int, len(v.release))
+	for i, r := range v.release {
+		out[i] = r.int()
+	}
+	return out
+}
+
+// ReleaseDigits returns the release numbers in decimal without leading zeros, trailing zeros
+// kept: 01.2.0 gives ["1" "2" "0"].
+func (v Version) ReleaseDigits() []string {
+	out := make([]string, len(v.release))
+	for i, r := range v.release {
+		out[i] = string(r)
+	}
+	return out
+}
 
 // Major returns the first release number.
 func (v Version) Major() int { return v.nth(0) }
@@ -306,7 +366,7 @@ func (v Version) Micro() int { return v.nth(2) }
 
 func (v Version) nth(i int) int {
 	if i < len(v.release) {
-		return v.release[i]
+		return v.release[i].int()
 	}
 	return 0
 }
@@ -316,14 +376,14 @@ func (v Version) Pre() (phase string, n int, ok bool) {
 	if v.preL == 0 {
 		return "", 0, false
 	}
-	return preWord(v.preL), v.preN, true
+	return preWord(v.preL), v.preN.int(), true
 }
 
 // Post returns the post-release number; ok is false for none.
-func (v Version) Post() (n int, ok bool) { return v.post, v.post >= 0 }
+func (v Version) Post() (n int, ok bool) { return v.post.int(), v.post != "" }
 
 // Dev returns the development release number; ok is false for none.
-func (v Version) Dev() (n int, ok bool) { return v.dev, v.dev >= 0 }
+func (v Version) Dev() (n int, ok bool) { return v.dev.int(), v.dev != "" }
 
 // Local returns the normalised local label without "+", or "".
 func (v Version) Local() string {
@@ -336,13 +396,13 @@ func (v Version) Local() string {
 
 // IsPrerelease reports a pre-release or a development release (1.0a1, 1.0.dev1, 1.0.post1.dev1),
 // as packaging's is_prerelease.
-func (v Version) IsPrerelease() bool { return v.preL != 0 || v.dev >= 0 }
+func (v Version) IsPrerelease() bool { return v.preL != 0 || v.dev != "" }
 
 // IsPostrelease reports a post-release (1.0.post1, 1.0a1.post1).
-func (v Version) IsPostrelease() bool { return v.post >= 0 }
+func (v Version) IsPostrelease() bool { return v.post != "" }
 
 // IsDevrelease reports a development release.
-func (v Version) IsDevrelease() bool { return v.dev >= 0 }
+func (v Version) IsDevrelease() bool { return v.dev != "" }
 
 // Public returns v without its local label.
 func (v Version) Public() Version {
@@ -352,13 +412,13 @@ func (v Version) Public() Version {
 
 // Base returns the epoch and release only: 1!2.0rc1.post1+x gives 1!2.0.
 func (v Version) Base() Version {
-	return Version{epoch: v.epoch, release: v.release, post: -1, dev: -1}
+	return Version{epoch: v.epoch, release: v.release}
 }
 
 // Compare returns -1, 0 or +1 as v sorts before, equal to or after w in PEP 440 order.
 // Trailing zeros do not count (1.0 == 1.0.0); see the package documentation for the order.
 func (v Version) Compare(w Version) int {
-	if c := cmpInt(v.epoch, w.epoch); c != 0 {
+	if c := cmpNum(v.epoch, w.epoch); c != 0 {
 		return c
 	}
 	if c := cmpRelease(v.release, w.release); c != 0 {
@@ -379,15 +439,29 @@ func (v Version) comparePublicSuffix(w Version) int {
 		if c := cmpInt(int(v.preL), int(w.preL)); c != 0 {
 			return c
 		}
-		if c := cmpInt(v.preN, w.preN); c != 0 {
+		if c := cmpNum(v.preN, w.preN); c != 0 {
 			return c
 		}
 	}
-	// Absent post sorts first (-1), absent dev sorts last.
-	if c := cmpInt(v.post, w.post); c != 0 {
+	// An absent post sorts before every number, an absent dev after every number.
+	if c := cmpOptional(v.post, w.post, -1); c != 0 {
 		return c
 	}
-	return cmpInt(devKey(v.dev), devKey(w.dev))
+	return cmpOptional(v.dev, w.dev, 1)
+}
+
+// cmpOptional orders two optional numbers, an absent one sorting as absent says (-1 first, +1
+// last).
+func cmpOptional(a, b num, absent int) int {
+	switch {
+	case a == "" && b == "":
+		return 0
+	case a == "":
+		return absent
+	case b == "":
+		return -absent
+	}
+	return cmpNum(a, b)
 }
 
 // preRank places a version's pre-release part: 0 for a bare development release (1.0.dev1,
@@ -396,17 +470,10 @@ func (v Version) preRank() int {
 	switch {
 	case v.preL != 0:
 		return 1
-	case v.post < 0 && v.dev >= 0:
+	case v.post == "" && v.dev != "":
 		return 0
 	}
 	return 2
-}
-
-func devKey(d int) int {
-	if d < 0 {
-		return int(^uint(0) >> 1)
-	}
-	return d
 }
 
 func cmpInt(a, b int) int {
@@ -419,10 +486,11 @@ func cmpInt(a, b int) int {
 	return 0
 }
 
-func cmpRelease(a, b []int) int {
+// cmpRelease compares releases as numbers, missing ones being 0.
+func cmpRelease(a, b []num) int {
 	n := max(len(a), len(b))
 	for i := 0; i < n; i++ {
-		var x, y int
+		x, y := num("0"), num("0")
 		if i < len(a) {
 			x = a[i]
 		}
@@ -430,7 +498,7 @@ func cmpRelease(a, b []int) int {
 			y = b[i]
 		}
 		if x != y {
-			return cmpInt(x, y)
+			return cmpNum(x, y)
 		}
 	}
 	return 0
@@ -470,9 +538,9 @@ func cmpLocalSeg(x, y localSeg) int {
 }
 
 // strippedLen is the length of the release without trailing zeros.
-func strippedLen(r []int) int {
+func strippedLen(r []num) int {
 	n := len(r)
-	for n > 0 && r[n-1] == 0 {
+	for n > 0 && r[n-1] == "0" {
 		n--
 	}
 	return n

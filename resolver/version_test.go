@@ -6,7 +6,6 @@ import (
 	"math/rand/v2"
 	"slices"
 	"sort"
-	"strings"
 	"testing"
 )
 
@@ -31,6 +30,12 @@ var ascending = []string{
 	"1.0a2.dev456",
 	"1.0a12.dev456",
 	"1.0a12",
+	"1.0a9223372036854775806",
+	"1.0a9223372036854775807.dev0",
+	"1.0a9223372036854775807",
+	"1.0a9223372036854775807.post0",
+	"1.0a9223372036854775808",
+	"1.0a18446744073709551616",
 	"1.0b1.dev456",
 	"1.0b2",
 	"1.0b2.post345.dev456",
@@ -52,6 +57,9 @@ var ascending = []string{
 	"1.0+5.0",
 	"1.0+10",
 	"1.0+123456789012345678901234567890",
+	"1.0.post0.dev9223372036854775807",
+	"1.0.post0.dev18446744073709551616",
+	"1.0.post0",
 	"1.0.post1.dev1",
 	"1.0.post1",
 	"1.0.post1+x",
@@ -67,11 +75,20 @@ var ascending = []string{
 	"2.0",
 	"10.0",
 	"2023.1",
+	"9223372036854775807",
+	"9223372036854775807.1",
+	"9223372036854775808.dev0",
+	"9223372036854775808",
+	"18446744073709551616",
+	"99999999999999999999999999999.0.1",
 	"1!0.dev0",
 	"1!0",
 	"1!1.0",
 	"1!1.0.post1",
 	"2!0.1",
+	"9223372036854775807!0",
+	"9223372036854775808!0",
+	"18446744073709551616!0",
 }
 
 // equalGroups are spellings of one version each.
@@ -79,10 +96,12 @@ var equalGroups = [][]string{
 	{"1.0", "1.0.0", "1.00", "v1.0", " 1.0 ", "1.0.0.0", "0!1.0", "V1.0"},
 	{"1.0a1", "1.0alpha1", "1.0-a1", "1.0_a_1", "1.0.A1", "1.0a01", "1.0ALPHA-1"},
 	{"1.0rc1", "1.0c1", "1.0pre1", "1.0preview1", "1.0-RC-1", "1.0.c.1"},
-	{"1.0.post1", "1.0-1", "1.0post1", "1.0-r1", "1.0rev1", "1.0.r1", "1.0_post_1", "1.0poſt1"},
+	{"1.0.post1", "1.0-1", "1.0post1", "1.0-r1", "1.0rev1", "1.0.r1", "1.0_post_1"},
 	{"1.0.post0", "1.0.post", "1.0-post", "1.0r", "1.0-0"},
 	{"1.0.dev0", "1.0dev", "1.0-dev", "1.0.DEV", "1.0_dev_0"},
 	{"1.0+abc.5", "1.0+ABC-5", "1.0+abc_05", "1.0.0+abc.5"},
+	{"18446744073709551616.0", "18446744073709551616", "000018446744073709551616.0.0", "0!18446744073709551616"},
+	{"1.0.post9223372036854775808", "1.0-9223372036854775808", "1.0r09223372036854775808"},
 }
 
 func TestCompare(t *testing.T) {
@@ -158,8 +177,10 @@ func TestParseVersionNormalises(t *testing.T) {
 		{"0!1.0", "1.0"},
 		{"1.0A1.POST2.DEV3", "1.0a1.post2.dev3"},
 		{"1.0.PREVIEW1", "1.0rc1"},
-		{"1.0poſt1", "1.0.post1"},
-		{"1.0+K", "1.0+k"},
+		{"99999999999999999999.0", "99999999999999999999.0"},
+		{"00000000000000000000000000001", "1"},
+		{"18446744073709551616!1.0a18446744073709551616.post18446744073709551616.dev18446744073709551616",
+			"18446744073709551616!1.0a18446744073709551616.post18446744073709551616.dev18446744073709551616"},
 	} {
 		v, err := ParseVersion(tc.in)
 		if err != nil {
@@ -179,7 +200,7 @@ func TestParseVersionRejects(t *testing.T) {
 	for _, in := range []string{
 		"", " ", "1.0+", "1.0.", ".1", "1..0", "a1.0", "1.0+abc..5", "1.0-", "1.0.*", "1.0a1b1",
 		"1.0 a1", "1!", "1!!1", "1.0+-abc", "１.0", "1.0ı", "1.0post1post1", "1.0+a b", "==1.0",
-		"99999999999999999999.0",
+		"1.0poſt1", "1.0prevİew1", "1.0+\u212a", "1.0+ſ", // only ASCII letters fold (packaging 26)
 	} {
 		_, err := ParseVersion(in)
 		var ive *InvalidVersionError
@@ -251,28 +272,24 @@ func TestVersionsAgainstPackaging(t *testing.T) {
 	}
 	var valid []string
 	for _, s := range corpus {
-		if _, err := ParseVersion(s); err == nil && !oddSpelling(s) {
+		if _, err := ParseVersion(s); err == nil {
 			valid = append(valid, s)
 		}
 	}
 	a := askPackaging(t, oracleQuery{Versions: corpus, Order: valid})
 	type info struct {
-		Str     string `json:"str"`
-		Pre     bool   `json:"pre"`
-		Post    bool   `json:"post"`
-		Dev     bool   `json:"dev"`
-		Release []int  `json:"release"`
-		Epoch   int    `json:"epoch"`
-		Local   string `json:"local"`
-		Public  string `json:"public"`
-		Base    string `json:"base"`
+		Str     string   `json:"str"`
+		Pre     bool     `json:"pre"`
+		Post    bool     `json:"post"`
+		Dev     bool     `json:"dev"`
+		Release []string `json:"release"`
+		Epoch   string   `json:"epoch"`
+		Local   string   `json:"local"`
+		Public  string   `json:"public"`
+		Base    string   `json:"base"`
 	}
-	nValid, nOdd := 0, 0
+	nValid := 0
 	for i, s := range corpus {
-		if oddSpelling(s) {
-			nOdd++
-			continue
-		}
 		v, err := ParseVersion(s)
 		if _, bad := isPyError(a.Versions[i]); bad {
 			if err == nil {
@@ -289,7 +306,7 @@ func TestVersionsAgainstPackaging(t *testing.T) {
 			t.Errorf("%q: packaging parses %s, resolver: %v", s, want.Str, err)
 			continue
 		}
-		got := info{v.String(), v.IsPrerelease(), v.IsPostrelease(), v.IsDevrelease(), v.Release(), v.Epoch(), v.Local(), v.Public().String(), v.Base().String()}
+		got := info{v.String(), v.IsPrerelease(), v.IsPostrelease(), v.IsDevrelease(), v.ReleaseDigits(), v.EpochDigits(), v.Local(), v.Public().String(), v.Base().String()}
 		if gb, _ := json.Marshal(got); string(gb) != string(mustJSON(t, want)) {
 			t.Errorf("%q:\n got %s\nwant %s", s, gb, mustJSON(t, want))
 		}
@@ -315,24 +332,10 @@ func TestVersionsAgainstPackaging(t *testing.T) {
 			t.Errorf("rank of %q = %d, packaging %d", valid[i], rank[i], a.Order[i])
 		}
 	}
-	t.Logf("%d spellings, %d valid, %d ranks compared, %d skipped (non-ASCII letters in pre/post words)", len(corpus), nValid, len(valid), nOdd)
+	t.Logf("%d spellings, %d valid, %d ranks compared", len(corpus), nValid, len(valid))
 	if nValid < 3000 || len(corpus)-nValid < 300 {
 		t.Errorf("corpus too one-sided: %d valid of %d", nValid, len(corpus))
 	}
-}
-
-// oddSpelling reports text that spells a pre- or post-release word with one of the non-ASCII
-// letters Python's IGNORECASE matches (dotted or dotless capital I in "preview", long s in
-// "post"). packaging keeps such a word as written after str.lower(): "prevİew1" becomes a new
-// pre-release word "previ̇ew" sorting between b and rc, and "poſt3" sorts after every ".postN"
-// although it prints as ".post3". resolver reads both as the ASCII word, a documented
-// difference, so the differential tests leave such text out.
-func oddSpelling(s string) bool {
-	if !strings.ContainsAny(s, "İıſ") {
-		return false
-	}
-	l := strings.ToLower(strings.NewReplacer("İ", "i", "ı", "i", "ſ", "s").Replace(s))
-	return strings.Contains(l, "preview") || strings.Contains(l, "post")
 }
 
 func mustJSON(t testing.TB, v any) []byte {
@@ -357,9 +360,6 @@ func FuzzParseVersion(f *testing.F) {
 			return
 		}
 		str := v.String()
-		if strings.ContainsRune(str, 0x307) {
-			return // packaging lower-cases U+0130 in a local label to "i" plus a combining dot, which is not a version character
-		}
 		w, err := ParseVersion(str)
 		if err != nil {
 			t.Fatalf("%q normalises to %q, which does not parse: %v", s, str, err)
@@ -381,4 +381,38 @@ func FuzzParseVersion(f *testing.F) {
 			}
 		}
 	})
+}
+
+// benchVersions are everyday versions, most of them plain releases.
+var benchVersions = []string{
+	"1.0", "2.31.0", "1.26.4", "3.12.0", "3.12.0rc1", "2.0.post1", "1!2.0", "1.0.dev456",
+	"1.0a1.post1.dev1", "2024.1", "0.9.9", "1.0+ubuntu1", "v1.2.3", "4.2.11", "0.110.0",
+	"23.2.1", "1.10", "1.9", "8.1.7", "6.0.1",
+}
+
+// BenchmarkParseVersion parses the everyday versions.
+func BenchmarkParseVersion(b *testing.B) {
+	for range b.N {
+		for _, s := range benchVersions {
+			if _, err := ParseVersion(s); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
+
+// BenchmarkCompare compares every pair of the everyday versions.
+func BenchmarkCompare(b *testing.B) {
+	vs := make([]Version, len(benchVersions))
+	for i, s := range benchVersions {
+		vs[i] = MustParseVersion(s)
+	}
+	b.ResetTimer()
+	for range b.N {
+		for i := range vs {
+			for j := range vs {
+				_ = vs[i].Compare(vs[j])
+			}
+		}
+	}
 }

@@ -1,8 +1,10 @@
 package shim
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 )
 
@@ -48,24 +50,45 @@ type Selection struct {
 	Warnings []error
 }
 
+// EnvPyenvDir is pyenv's PYENV_DIR: the directory whose .python-version is looked for first.
+const EnvPyenvDir = "PYENV_DIR"
+
 // Active finds the version names in force for dir: COIL_VERSION, PYENV_VERSION, the nearest
-// .python-version, coil's global file, pyenv's global file, then system. It reads at most one
-// version file and stats one path per directory level.
+// .python-version (from PYENV_DIR first, when set, then from dir), coil's global file, pyenv's
+// global file, then system. It reads at most one version file and stats one path per directory
+// level. A PYENV_DIR that is not a directory is an error (*PyenvDirError), as in pyenv, even
+// when a variable sets the version.
 func (l Layout) Active(dir string, getenv func(string) string) (*Selection, error) {
+	pyenvDir := getenv(EnvPyenvDir)
+	if pyenvDir != "" {
+		if !filepath.IsAbs(pyenvDir) {
+			pyenvDir = filepath.Join(dir, pyenvDir)
+		}
+		if st, err := os.Stat(pyenvDir); err != nil || !st.IsDir() {
+			return nil, &PyenvDirError{Dir: getenv(EnvPyenvDir)}
+		}
+	}
 	for _, v := range []string{EnvVersion, EnvPyenvVersion} {
-		if val := strings.TrimSpace(getenv(v)); val != "" {
+		if val := getenv(v); val != "" {
 			return fromEnv(v, val), nil
 		}
 	}
-	if p := FindVersionFile(dir); p != "" {
-		return fromFile(SourceFile, p)
+	p := ""
+	if pyenvDir != "" {
+		p = FindVersionFile(pyenvDir)
+	}
+	if p == "" {
+		p = FindVersionFile(dir)
+	}
+	if p != "" {
+		return l.fromFile(SourceFile, p, getenv)
 	}
 	if l.GlobalFile != "" && isFile(l.GlobalFile) {
-		return fromFile(SourceGlobal, l.GlobalFile)
+		return l.fromFile(SourceGlobal, l.GlobalFile, getenv)
 	}
 	if l.PyenvRoot != "" {
 		if p := filepath.Join(l.PyenvRoot, "version"); isFile(p) {
-			return fromFile(SourcePyenvGlobal, p)
+			return l.fromFile(SourcePyenvGlobal, p, getenv)
 		}
 	}
 	return &Selection{
@@ -74,15 +97,21 @@ func (l Layout) Active(dir string, getenv func(string) string) (*Selection, erro
 	}, nil
 }
 
+// PyenvDirError is a PYENV_DIR that is not a directory.
+type PyenvDirError struct{ Dir string }
+
+func (e *PyenvDirError) Error() string {
+	return fmt.Sprintf("%s=%s is not a directory: unset it, or set it to the directory whose .python-version applies", EnvPyenvDir, e.Dir)
+}
+
+// fromEnv splits a variable's value at ':' as pyenv does: nothing else is trimmed, so a value of
+// spaces is one name of spaces (not installed), not "unset". Empty parts are skipped. A name that
+// would leave the versions directory ("../x") is kept as a request that nothing resolves (pyenv
+// would look it up outside versions/: the one difference, for safety).
 func fromEnv(name, val string) *Selection {
 	sel := &Selection{Source: Source{Kind: SourceEnv, Name: name}}
 	for _, n := range strings.Split(val, ":") {
-		n = strings.TrimSpace(n)
 		if n == "" {
-			continue
-		}
-		if ValidateName(n) != nil {
-			sel.Warnings = append(sel.Warnings, &UnsafeNameError{Name: n, Origin: name})
 			continue
 		}
 		sel.Requests = append(sel.Requests, Request{Name: n, Var: name})
@@ -93,8 +122,8 @@ func fromEnv(name, val string) *Selection {
 	return sel
 }
 
-func fromFile(kind SourceKind, path string) (*Selection, error) {
-	reqs, warnings, err := ReadVersionFile(path)
+func (l Layout) fromFile(kind SourceKind, path string, getenv func(string) string) (*Selection, error) {
+	reqs, warnings, err := readVersionFile(path, getenv, l.fileNameOK)
 	if err != nil {
 		return nil, err
 	}
@@ -103,6 +132,57 @@ func fromFile(kind SourceKind, path string) (*Selection, error) {
 		reqs = []Request{{Name: "system", File: path}}
 	}
 	return &Selection{Source: Source{Kind: kind, Name: path}, Requests: reqs, Warnings: warnings}, nil
+}
+
+// fileNameOK is pyenv's check of a name read from a version file (CVE-2022-35861): a name
+// without '/' is taken as it is, except ".."; a name with '/' only when it is a directory below
+// $PYENV_ROOT/versions ("3.12.1/envs/web", "3.10.3/envs/../test"). Others are refused with a
+// warning and skipped, not reported as missing.
+func (l Layout) fileNameOK(name string) bool {
+	if name == ".." || strings.ContainsRune(name, 0) || runtime.GOOS == "windows" && strings.ContainsAny(name, `\:`) {
+		return false
+	}
+	if !strings.Contains(name, "/") {
+		return true
+	}
+	if !l.insideVersions(name, false) {
+		return false
+	}
+	// As bash's `cd` (logical) reads the path: as text, but what precedes each ".." must be a
+	// directory, and so must the result.
+	cur := l.pyenvVersions()
+	for _, el := range strings.Split(name, "/") {
+		switch el {
+		case "", ".":
+		case "..":
+			if !isDir(cur) {
+				return false
+			}
+			cur = filepath.Dir(cur)
+		default:
+			cur = filepath.Join(cur, el)
+		}
+	}
+	return isDir(cur)
+}
+
+// lookupOK reports whether a name may be looked up at all: one that is safe anywhere
+// (ValidateName), or "." or a path that, read as text, stays in $PYENV_ROOT/versions
+// ("../versions/3.12.1"; "3.12.1/.." is the versions directory itself, which pyenv takes for an
+// installed version without commands).
+func (l Layout) lookupOK(name string) bool {
+	return ValidateName(name) == nil || name == "." || strings.Contains(name, "/") && l.insideVersions(name, true)
+}
+
+// insideVersions reports whether name joined to $PYENV_ROOT/versions, read as text, is below it
+// (or, with orRoot, is the directory itself).
+func (l Layout) insideVersions(name string, orRoot bool) bool {
+	if l.PyenvRoot == "" || strings.ContainsRune(name, 0) || filepath.IsAbs(filepath.FromSlash(name)) {
+		return false
+	}
+	root := filepath.Clean(l.pyenvVersions())
+	p := filepath.Join(root, filepath.FromSlash(name))
+	return orRoot && p == root || strings.HasPrefix(p, root+string(filepath.Separator))
 }
 
 // Getwd is the directory a shim resolves for: the working directory, or $PWD when the working

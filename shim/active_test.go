@@ -2,6 +2,7 @@ package shim
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -58,8 +59,20 @@ func TestActive(t *testing.T) {
 			want: "web@PYENV_VERSION", source: SourceEnv},
 		{name: "COIL_VERSION beats PYENV_VERSION", dir: proj, env: map[string]string{"PYENV_VERSION": "web", "COIL_VERSION": "3.8"},
 			want: "3.8@COIL_VERSION", source: SourceEnv},
-		{name: "unsafe env names are refused", dir: proj, env: map[string]string{"COIL_VERSION": "../x:3.8"},
-			want: "3.8@COIL_VERSION", source: SourceEnv, warnings: 1},
+		// A name from a variable is kept as written; an unsafe one is never looked up (Resolve
+		// reports it as not installed, as pyenv reports a name it cannot find).
+		{name: "unsafe env names are kept, to fail", dir: proj, env: map[string]string{"COIL_VERSION": "../x:3.8"},
+			want: "../x@COIL_VERSION 3.8@COIL_VERSION", source: SourceEnv},
+		{name: "spaces are a name, not unset", dir: proj, env: map[string]string{"PYENV_VERSION": "  "},
+			want: "  @PYENV_VERSION", source: SourceEnv},
+		{name: "names are not trimmed", dir: proj, env: map[string]string{"PYENV_VERSION": " 3.12:3.11 "},
+			want: " 3.12@PYENV_VERSION 3.11 @PYENV_VERSION", source: SourceEnv},
+		{name: "PYENV_DIR's file first", dir: filepath.Join(proj, "empty"), env: map[string]string{"PYENV_DIR": proj},
+			want: "3.12@proj/.python-version:1", source: SourceFile},
+		{name: "PYENV_DIR without a file: the working directory's", dir: proj, env: map[string]string{"PYENV_DIR": tmp},
+			want: "3.12@proj/.python-version:1", source: SourceFile},
+		{name: "PYENV_DIR relative to the working directory", dir: filepath.Join(proj, "empty"), env: map[string]string{"PYENV_DIR": ".."},
+			want: "3.12@proj/.python-version:1", source: SourceFile},
 		{name: "empty file is system, the walk stops", dir: filepath.Join(proj, "empty"),
 			want: "system@proj/empty/.python-version", source: SourceFile},
 		{name: "comments only is system", dir: filepath.Join(proj, "comments"),
@@ -134,5 +147,95 @@ func TestActiveUnreadable(t *testing.T) {
 	}
 	if !strings.Contains(err.Error(), p) {
 		t.Errorf("message %q does not name the file", err)
+	}
+}
+
+// TestActivePyenvDirMissing: a PYENV_DIR that is not a directory is an error, as in pyenv (exit
+// status 1), even when a variable sets the version.
+func TestActivePyenvDirMissing(t *testing.T) {
+	tmp := t.TempDir()
+	write(t, filepath.Join(tmp, "afile"), "")
+	for _, d := range []string{filepath.Join(tmp, "nope"), filepath.Join(tmp, "afile"), "nope"} {
+		for _, v := range []string{"", "3.12"} {
+			env := map[string]string{"PYENV_DIR": d, "PYENV_VERSION": v}
+			_, err := Layout{}.Active(tmp, func(k string) string { return env[k] })
+			var pe *PyenvDirError
+			if !errors.As(err, &pe) || ExitCode(err) != 1 || !strings.Contains(err.Error(), d) {
+				t.Errorf("PYENV_DIR=%s PYENV_VERSION=%q: err = %v (exit %d), want a *PyenvDirError naming it, exit 1", d, v, err, ExitCode(err))
+			}
+		}
+	}
+}
+
+// TestLookupMissingVersion: a version that is not installed is passed over when another listed
+// version has the command, and is the error (exit 127, naming the file, line and version) when
+// none has it.
+func TestLookupMissingVersion(t *testing.T) {
+	f := newFakeTree(t)
+	f.PyenvVersion("3.11.7", "python", "python3.11")
+	proj := filepath.Join(f.Root, "proj")
+	l := f.Layout()
+	for _, tt := range []struct {
+		file, cmd, want string
+		missing         []string
+	}{
+		{"3.11.7\n3.99.1\n", "python", "3.11.7", nil},
+		{"3.99.1\n3.11.7\n", "python", "3.11.7", nil},
+		{"3.99.1\n3.11.7\n3.98\n", "python3.11", "3.11.7", nil},
+		{"3.11.7\n3.99.1\n", "black", "", []string{`"3.99.1" is not installed (set by ` + filepath.Join(proj, ".python-version") + ":2)"}},
+		{"3.99.1\nnope\n", "python", "", []string{`"3.99.1" is not installed (set by ` + filepath.Join(proj, ".python-version") + ":1)", `"nope" is not installed`}},
+	} {
+		f.Pin(proj, tt.file)
+		c, err := l.Lookup(tt.cmd, nil, f.Env(), proj)
+		if tt.want != "" {
+			if err != nil || c.Version.Version.Name != tt.want {
+				t.Errorf("%q %s: %v, want %s's", tt.file, tt.cmd, err, tt.want)
+			}
+			continue
+		}
+		var ni *NotInstalledError
+		if !errors.As(err, &ni) || ExitCode(err) != 127 {
+			t.Errorf("%q %s: err = %v, want a *NotInstalledError (exit 127)", tt.file, tt.cmd, err)
+			continue
+		}
+		for _, m := range tt.missing {
+			if !strings.Contains(err.Error(), m) {
+				t.Errorf("%q %s: %q does not say %q", tt.file, tt.cmd, err, m)
+			}
+		}
+	}
+}
+
+// TestLookupFollowsVersionName: where pyenv's commands disagree, coil does what pyenv's
+// version-name says (see the package doc): "3.12.1t" is not installed even though 3.12.1 is
+// (pyenv's which and shims would run 3.12.1), and PYENV_VERSION=python-3 is the newest 3.x.
+func TestLookupFollowsVersionName(t *testing.T) {
+	f := newFakeTree(t)
+	f.PyenvVersion("3.12.1", "python")
+	f.PyenvVersion("3.13.0", "python")
+	proj := filepath.Join(f.Root, "proj")
+	l := f.Layout()
+	f.Pin(proj, "3.12.1t\n")
+	if _, err := l.Lookup("python", nil, f.Env(), proj); ExitCode(err) != 127 || !strings.Contains(fmt.Sprint(err), `"3.12.1t" is not installed`) {
+		t.Errorf("3.12.1t: err = %v, want not installed (127)", err)
+	}
+	c, err := l.Lookup("python", nil, f.Env("PYENV_VERSION=python-3"), proj)
+	if err != nil || c.Version.Version.Name != "3.13.0" {
+		t.Errorf("PYENV_VERSION=python-3: %+v, %v; want 3.13.0", c, err)
+	}
+}
+
+// TestResolvePythonDash: pyenv reads "python-" as "", the versions directory itself, which is
+// installed and has no commands; "." is the same directory under its own name.
+func TestResolvePythonDash(t *testing.T) {
+	f := newFakeTree(t)
+	f.PyenvVersion("3.11.7", "python")
+	l := f.Layout()
+	list := func() []Installed { return l.List() }
+	for _, n := range []string{"python-", "."} {
+		i, ok := l.ResolveName(n, list)
+		if !ok || i.Dir != filepath.Join(f.Pyenv, "versions") || i.Name != strings.TrimPrefix(n, "python-") {
+			t.Errorf("ResolveName(%q) = %+v, %v; want the versions directory", n, i, ok)
+		}
 	}
 }

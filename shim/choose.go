@@ -34,6 +34,20 @@ func Choose(name string, installed []Installed) (Installed, bool) {
 			return i, true
 		}
 		if r, ok := parseRequest(n); ok {
+			if pyenvSpelling(n) {
+				// pyenv's own prefix match picks among pyenv's installs, exactly as pyenv
+				// would ("3.11" may be 3.11.7-custom); coil's store and environments are
+				// matched by version, and the newer of the two wins.
+				pi, pok := pyenvLatest(n, installed)
+				ci, cok := chooseNewest(r, withoutKind(installed, KindPyenv))
+				switch {
+				case pok && cok && compareInstalled(ci, pi) > 0, !pok && cok:
+					return ci, true
+				case pok:
+					return pi, true
+				}
+				continue
+			}
 			if i, ok := chooseNewest(r, installed); ok {
 				return i, true
 			}
@@ -44,6 +58,23 @@ func Choose(name string, installed []Installed) (Installed, bool) {
 		}
 	}
 	return Installed{}, false
+}
+
+// pyenvSpelling reports a request written the way pyenv's prefix match reads it: a version
+// ("3.12", "3.13t") or a PyPy one ("pypy3.10", "pypy3.10-7.3"), not one of uv's forms.
+func pyenvSpelling(n string) bool {
+	n = strings.TrimPrefix(n, "pypy")
+	return n != "" && isDigit(n[0]) && !strings.ContainsAny(n, "@+<>=!~,")
+}
+
+func withoutKind(installed []Installed, k Kind) []Installed {
+	out := make([]Installed, 0, len(installed))
+	for _, i := range installed {
+		if i.Kind != k {
+			out = append(out, i)
+		}
+	}
+	return out
 }
 
 func chooseExact(name string, installed []Installed) (Installed, bool) {
@@ -65,13 +96,22 @@ type versionRequest struct {
 	ft          bool
 	implVersion string       // PyPy's own version prefix
 	rng         releaseRange // a PEP 440 range (>=3.11), nil otherwise
+	storeOnly   bool         // matches coil's store only
 }
 
 // parseRequest reads the request forms of the package doc; ok is false for names that are not
 // requests (environment names, other distributions).
+//
+// Like pyenv, it reads names as written: in lower case only ("PyPy3.10" is not a request), and
+// without leading zeros ("3.12.01" is not 3.12.1), so that a name coil resolves is one pyenv
+// resolves too, apart from the forms of uv's that pyenv has no reading of (cpython@3.12,
+// pypy@3.10, 3.13+freethreaded, ranges).
 func parseRequest(name string) (versionRequest, bool) {
 	r := versionRequest{impl: "cpython"}
-	rest := strings.ToLower(name)
+	rest := name
+	if hasLeadingZero(rest) {
+		return r, false
+	}
 	for _, p := range []struct{ prefix, impl string }{{"cpython", "cpython"}, {"pypy", "pypy"}, {"python", "cpython"}} {
 		if after, ok := strings.CutPrefix(rest, p.prefix); ok {
 			r.impl = p.impl
@@ -81,8 +121,10 @@ func parseRequest(name string) (versionRequest, bool) {
 				return r, p.prefix != "python"
 			case after[0] == '@':
 				rest = after[1:]
-			case after[0] == '-' && (p.impl == "cpython" || allDigitsDots(strings.SplitN(after[1:], "-", 2)[0])):
-				rest = after[1:] // cpython-3.12, pypy-3.10
+			case after[0] == '-' && (p.prefix == "cpython" || p.prefix == "pypy" && allDigitsDots(strings.SplitN(after[1:], "-", 2)[0])):
+				// cpython-3.12; pypy-3.10 is the prefix of coil's store names only (pyenv's are
+				// pypy3.10-7.3.17, and pyenv reads "pypy-3.10" as no version at all).
+				rest, r.storeOnly = after[1:], p.impl == "pypy"
 			case strings.ContainsAny(after[:1], "0123456789<>=!~"):
 				rest = after
 			default:
@@ -121,6 +163,18 @@ func parseRequest(name string) (versionRequest, bool) {
 	return r, true
 }
 
+// hasLeadingZero reports a number written with a leading zero ("01") anywhere in s.
+func hasLeadingZero(s string) bool {
+	for k := 0; k+1 < len(s); k++ {
+		if s[k] == '0' && isDigit(s[k+1]) && (k == 0 || !isDigit(s[k-1])) {
+			return true
+		}
+	}
+	return false
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
 func allDigitsDots(s string) bool {
 	if s == "" || s[0] == '.' || s[len(s)-1] == '.' || strings.Contains(s, "..") {
 		return false
@@ -134,7 +188,7 @@ func allDigitsDots(s string) bool {
 }
 
 func (r versionRequest) matches(i Installed) bool {
-	if i.Alias || i.Env || i.Rolling || len(i.Release) == 0 || i.Impl != r.impl || i.FreeThreaded != r.ft {
+	if i.Alias || i.Env || i.Rolling || len(i.Release) == 0 || i.Impl != r.impl || i.FreeThreaded != r.ft || r.storeOnly && i.Kind != KindCoil {
 		return false
 	}
 	if r.implVersion != "" && i.ImplVersion != r.implVersion && !strings.HasPrefix(i.ImplVersion, r.implVersion+".") {
@@ -295,7 +349,18 @@ func comparePyenvSortKey(a, b string) int {
 			return c
 		}
 	}
-	return strings.Compare(b, a)
+	// sort's last resort: the whole key line, in increasing order (so the earlier line is the
+	// "greater" here, the one taken first).
+	return strings.Compare(pyenvKeyLine(b), pyenvKeyLine(a))
+}
+
+// pyenvKeyLine is the line pyenv-latest sorts: the name with its first "<alnum>-" turned into
+// "<alnum>." and "..", else "...", appended, then "|" and the name.
+func pyenvKeyLine(name string) string {
+	if k := strings.IndexByte(name, '-'); k > 0 && isAlnum(name[:k]) {
+		return name[:k] + "." + name[k+1:] + "..|" + name
+	}
+	return name + "...|" + name
 }
 
 func pyenvFields(name string) [4]string {

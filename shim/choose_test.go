@@ -100,6 +100,12 @@ func TestChoose(t *testing.T) {
 		{"miniconda3", "pyenv:miniconda3-24.1.2-0"},
 		{"graalpy", "pyenv:graalpy-24.1.0"},
 		{"graal", ""},
+		// pyenv's spellings are matched as pyenv matches them, case and leading zeros included.
+		{"3.12.04", ""},
+		{"PYPY3.10", ""},
+		{"Python-3.12", ""},
+		{"python-python-3.12", ""},
+		{"pypy-3.9", ""}, // "pypy-" names coil's store only
 		// Nothing.
 		{"3.8", ""},
 		{"nope", ""},
@@ -216,6 +222,28 @@ func TestParseRequestRejects(t *testing.T) {
 	for _, n := range []string{"web", "python", "4.0", "3.12.1.1", "3.12a", "3.12rc1", "pypy3.10-x", "pypy>=3.9", "cpython-", ">=garbage", "3.x"} {
 		if r, ok := parseRequest(n); ok {
 			t.Errorf("parseRequest(%q) = %+v, want not a request", n, r)
+		}
+	}
+}
+
+// TestChoosePyenvTies: pyenv's prefix match over its own installs, ties included (pyenv sorts
+// "3.11.7-custom" before "3.11.7" and takes the first), and coil's store when it is newer.
+func TestChoosePyenvTies(t *testing.T) {
+	for _, tt := range []struct {
+		names []string
+		req   string
+		want  string
+	}{
+		{[]string{"pyenv:3.11.7", "pyenv:3.11.7-custom"}, "3.11", "pyenv:3.11.7-custom"},
+		{[]string{"pyenv:3.11.7", "pyenv:3.11.7-custom", "coil:cpython-3.11.9"}, "3.11", "coil:cpython-3.11.9"},
+		{[]string{"pyenv:3.11.7", "coil:cpython-3.11.7"}, "3.11", "coil:cpython-3.11.7"},
+		{[]string{"pyenv:3.12.1", "pyenv:3.12.1-debug"}, "3.12.1", "pyenv:3.12.1"}, // the exact name first
+		{[]string{"pyenv:3.12.1", "pyenv:3.12.1-debug"}, "3.12", "pyenv:3.12.1-debug"},
+		{[]string{"pyenv:3.12.10", "pyenv:3.12.9"}, "3.12", "pyenv:3.12.10"},
+	} {
+		got, ok := Choose(tt.req, listing(tt.names...))
+		if gotS := string(got.Kind) + ":" + got.Name; !ok || gotS != tt.want {
+			t.Errorf("%v: Choose(%q) = %q, %v; want %q", tt.names, tt.req, gotS, ok, tt.want)
 		}
 	}
 }

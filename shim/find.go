@@ -1,6 +1,7 @@
 package shim
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -43,11 +44,22 @@ func (l Layout) Lookup(name string, args, environ []string, dir string) (*Comman
 		return nil, err
 	}
 	c := &Command{Name: name, Selection: sel}
-	if c.Resolved, err = l.Resolve(sel); err != nil {
-		return c, err
+	c.Resolved, err = l.Resolve(sel)
+	var missing *NotInstalledError
+	if err != nil {
+		if !errors.As(err, &missing) || missing.needsFullCoil() {
+			return c, err
+		}
 	}
+	// A version that is not installed is passed over when a later (or earlier) one has the
+	// command, as pyenv does; it stops the shim only when none of the installed ones has it,
+	// where pyenv would fall back to the system command.
 	path, v, err := l.Find(c.Resolved, name, getenv("PATH"))
 	if err != nil {
+		if missing != nil {
+			missing.Command, missing.Searched = name, c.Resolved
+			return c, missing
+		}
 		return c, err
 	}
 	c.Path, c.Version = path, v
@@ -83,7 +95,7 @@ func (e *CommandNotFoundError) Error() string {
 	var b strings.Builder
 	var in []string
 	for _, r := range e.Resolved {
-		in = append(in, fmt.Sprintf("%s (set by %s)", r.Version.Name, r.Request.Origin()))
+		in = append(in, fmt.Sprintf("%s (set by %s)", shownName(r.Version.Name), r.Request.Origin()))
 	}
 	fmt.Fprintf(&b, "%s: command not found in %s", e.Command, strings.Join(in, ", "))
 	if len(e.Elsewhere) == 0 {

@@ -85,7 +85,7 @@ func ExitCode(err error) int {
 // could not resolve only because it is the lean coil-shim and the name is a PEP 440 range; "".
 func fullCoil(err error) string {
 	var ni *NotInstalledError
-	if rangesInThisBinary || !errors.As(err, &ni) || !isRangeName(ni.Request.Name) {
+	if !errors.As(err, &ni) || !ni.needsFullCoil() {
 		return ""
 	}
 	self, e := os.Executable()
@@ -104,6 +104,20 @@ func fullCoil(err error) string {
 		return ""
 	}
 	return full
+}
+
+// needsFullCoil reports whether this binary is the lean coil-shim and one of the versions it
+// could not resolve is a PEP 440 range, which coil beside it resolves.
+func (e *NotInstalledError) needsFullCoil() bool {
+	if rangesInThisBinary {
+		return false
+	}
+	for _, r := range append([]Request{e.Request}, e.More...) {
+		if isRangeName(r.Name) {
+			return true
+		}
+	}
+	return false
 }
 
 // isRangeName reports a PEP 440 range, bare or after an implementation (">=3.11", "cpython>=3.11").

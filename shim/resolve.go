@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -20,32 +21,64 @@ var system = Installed{Name: "system", Kind: KindSystem}
 // NotInstalledError is a requested version that no directory provides.
 type NotInstalledError struct {
 	Request Request
+	// More are the further requests of the same selection that are not installed either.
+	More []Request
+	// Command, when set, is the command that the installed versions of the selection (Searched)
+	// do not have either: with a version missing, that is what stops a shim.
+	Command  string
+	Searched []Resolved
 }
 
 func (e *NotInstalledError) Error() string {
+	var b strings.Builder
+	if e.Command != "" && len(e.Searched) > 0 {
+		var in []string
+		for _, r := range e.Searched {
+			in = append(in, fmt.Sprintf("%s (set by %s)", shownName(r.Version.Name), r.Request.Origin()))
+		}
+		fmt.Fprintf(&b, "%s: command not found in %s, and ", e.Command, strings.Join(in, ", "))
+	}
+	for k, r := range append([]Request{e.Request}, e.More...) {
+		if k > 0 {
+			b.WriteString("; ")
+		}
+		fmt.Fprintf(&b, "version %q is not installed", r.Name)
+		if r.File != "" || r.Var != "" {
+			fmt.Fprintf(&b, " (set by %s)", r.Origin())
+		}
+	}
 	name := e.Request.Name
-	msg := fmt.Sprintf("version %q is not installed", name)
-	if e.Request.File != "" || e.Request.Var != "" {
-		msg += fmt.Sprintf(" (set by %s)", e.Request.Origin())
-	}
 	if _, ok := parseRequest(strings.TrimPrefix(name, "python-")); ok {
-		return msg + fmt.Sprintf("; install it with 'coil python install %s', or see 'coil python list'", strings.TrimPrefix(name, "python-"))
+		fmt.Fprintf(&b, "; install it with 'coil python install %s', or see 'coil python list'", strings.TrimPrefix(name, "python-"))
+	} else {
+		fmt.Fprintf(&b, "; it is neither an installed version nor an environment (create one with 'coil env create %s', or see 'coil python list' and 'coil env list')", name)
 	}
-	return msg + fmt.Sprintf("; it is neither an installed version nor an environment (create one with 'coil env create %s', or see 'coil python list' and 'coil env list')", name)
+	return b.String()
 }
 
 // Resolve maps each request of a selection to an installed version (see Choose). Exact names
-// are found with a few stats; only other names list the version directories. The first request
-// that nothing provides is a *NotInstalledError.
+// are found with a few stats; only other names list the version directories. It returns the
+// versions found, in order, and when some request names nothing installed, a
+// *NotInstalledError for them too: a shim still runs a command that one of the installed
+// versions has (as pyenv does), other callers stop.
 func (l Layout) Resolve(sel *Selection) ([]Resolved, error) {
 	out := make([]Resolved, 0, len(sel.Requests))
 	list := sync.OnceValue(l.List)
+	var missing *NotInstalledError
 	for _, r := range sel.Requests {
 		i, ok := l.ResolveName(r.Name, list)
 		if !ok {
-			return out, &NotInstalledError{Request: r}
+			if missing == nil {
+				missing = &NotInstalledError{Request: r}
+			} else {
+				missing.More = append(missing.More, r)
+			}
+			continue
 		}
 		out = append(out, Resolved{Request: r, Version: i})
+	}
+	if missing != nil {
+		return out, missing
 	}
 	return out, nil
 }
@@ -56,7 +89,7 @@ func (l Layout) ResolveName(name string, list func() []Installed) (Installed, bo
 	if name == "system" {
 		return system, true
 	}
-	if ValidateName(name) != nil {
+	if !l.lookupOK(name) {
 		return Installed{}, false
 	}
 	if i, ok := l.exact(name); ok {
@@ -64,6 +97,13 @@ func (l Layout) ResolveName(name string, list func() []Installed) (Installed, bo
 	}
 	if n, ok := strings.CutPrefix(name, "python-"); ok && n != "" {
 		if i, ok := l.exact(n); ok {
+			return i, true
+		}
+	} else if ok {
+		// pyenv reads "python-" as "" once the prefix is removed, which is the versions
+		// directory itself: installed, with no commands.
+		if i, ok := l.exactIn(l.pyenvVersions(), KindPyenv, "."); ok {
+			i.Name = ""
 			return i, true
 		}
 	}
@@ -98,7 +138,7 @@ func (l Layout) exact(name string) (Installed, bool) {
 	if i, ok := l.exactIn(l.pyenvVersions(), KindPyenv, name); ok {
 		return i, true
 	}
-	if strings.Contains(name, "/") {
+	if strings.Contains(name, "/") || name == "." {
 		return Installed{}, false
 	}
 	if i, ok := l.exactIn(l.StoreDir, KindCoil, name); ok {
@@ -112,9 +152,20 @@ func (l Layout) exactIn(root string, kind Kind, name string) (Installed, bool) {
 		return Installed{}, false
 	}
 	dir := filepath.Join(root, filepath.FromSlash(name))
+	dotdot := slices.Contains(strings.Split(name, "/"), "..")
+	if dotdot {
+		// pyenv tests the path as the system resolves it ("link/../x" goes up from the link's
+		// target), and so runs what is there.
+		dir = root + string(filepath.Separator) + filepath.FromSlash(name)
+	}
 	st, err := os.Stat(dir)
 	if err != nil || !st.IsDir() {
 		return Installed{}, false
+	}
+	if dotdot {
+		if real, err := filepath.EvalSymlinks(dir); err == nil {
+			dir = real
+		}
 	}
 	if kind == KindEnv && !isFile(filepath.Join(dir, "pyvenv.cfg")) {
 		return Installed{}, false
@@ -128,4 +179,12 @@ func (l Layout) exactIn(root string, kind Kind, name string) (Installed, bool) {
 		i.Env = true
 	}
 	return i, true
+}
+
+// shownName is a version's name for a message: "" (pyenv's reading of "python-") is quoted.
+func shownName(name string) string {
+	if name == "" {
+		return `""`
+	}
+	return name
 }

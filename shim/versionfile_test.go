@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -25,18 +26,30 @@ func TestParseVersionFile(t *testing.T) {
 		{"leading blank lines", "\n3.3.5\n", []string{"3.3.5@2"}, nil},
 		{"no trailing newline", "2.7.6", []string{"2.7.6@1"}, nil},
 		{"carriage returns", "3.3.5\r\n3.9\r\n", []string{"3.3.5@1", "3.9@2"}, nil},
-		{"byte order mark", "\xef\xbb\xbf3.12\n", []string{"3.12@1"}, nil},
+		// pyenv keeps a byte order mark: the name is "\ufeff3.12", which is not installed.
+		{"byte order mark", "\xef\xbb\xbf3.12\n", []string{"\ufeff3.12@1"}, nil},
+		{"form feed, vertical tab, no-break space are not separators", "\f3.12\n3.11\v3.10\n\u00a03.9\n", []string{"\f3.12@1", "3.11\v3.10@2", "\u00a03.9@3"}, nil},
+		{"carriage return alone separates", "\r 3.12\r3.11\n", []string{"3.12@1"}, nil},
+		{"NUL bytes dropped", "3.\x0012\n", []string{"3.12@1"}, nil},
+		{"comment after spaces", " \t#3.12\n", nil, nil},
 		{"tabs", "\t3.12\tx\n", []string{"3.12@1"}, nil},
 		{"comments", "3.9.3\n3.8.9\n  # 3.4.0\n#3.3.7\n2.7.16\n", []string{"3.9.3@1", "3.8.9@2", "2.7.16@5"}, nil},
 		{"dot dot", "..\n", nil, []string{".."}},
 		{"glob traversal", "../*\n3.9.3\n", []string{"3.9.3@2"}, []string{"../*"}},
 		{"absolute", "/usr/bin\n", nil, []string{"/usr/bin"}},
-		{"backslash", `..\x` + "\n" + `a\b` + "\n", nil, []string{`..\x`, `a\b`}},
-		{"dot dot inside", "3.10.3/envs/../test\n", nil, []string{"3.10.3/envs/../test"}},
+		// Names with '/' that stay inside versions/ are read; Active then keeps them only when
+		// such a directory exists (as pyenv's `cd` does).
+		{"dot dot inside", "3.10.3/envs/../test\n", []string{"3.10.3/envs/../test@1"}, nil},
+		{"climbing out", "3.10.3/../../x\n./..\n.\n", nil, []string{"3.10.3/../../x", "./..", "."}},
+		{"dots in one element", "3..1\n", []string{"3..1@1"}, nil},
 		{"pyenv-virtualenv long name", "3.12.1/envs/web\n", []string{"3.12.1/envs/web@1"}, nil},
-		{"other slashes", "foo/bar\n./x\n", nil, []string{"foo/bar", "./x"}},
+		{"other slashes", "foo/bar\n./x\n", []string{"foo/bar@1", "./x@2"}, nil},
 		{"python- kept as written", "python-3.12\n", []string{"python-3.12@1"}, nil},
-		{"long line", strings.Repeat(" ", 1030) + "3.12\n3.11\n", []string{"3.11@2"}, nil},
+		// pyenv reads 1024 characters at a time: the rest of a longer line is read as more lines.
+		{"long line", strings.Repeat(" ", 1030) + "3.12\n3.11\n", []string{"3.12@1", "3.11@2"}, nil},
+		{"long word split", strings.Repeat("a", 1024) + "3.12 x\n", []string{strings.Repeat("a", 1024) + "@1", "3.12@1"}, nil},
+		{"exactly 1024 then newline", strings.Repeat("a", 1024) + "\n3.11\n", []string{strings.Repeat("a", 1024) + "@1", "3.11@2"}, nil},
+		{"comment continues as a name", "#" + strings.Repeat("x", 1023) + "3.12\n", []string{"3.12@1"}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -75,7 +88,17 @@ func TestValidateName(t *testing.T) {
 			t.Errorf("ValidateName(%q) = %v, want nil", ok, err)
 		}
 	}
-	for _, bad := range []string{"", "..", "../x", "a..b", "/abs", "a/b", "a/envs/", "/envs/b", "./envs/b", "a/envs/b/c", `a\b`, "a\x00b", "3.12/envs/.."} {
+	for _, ok := range []string{"a..b", "a/b", "a/envs/", "./envs/b", "a/envs/b/c", "3.12/envs/..", "3.12/x/../y"} {
+		if err := ValidateName(ok); err != nil {
+			t.Errorf("ValidateName(%q) = %v, want nil (it stays inside versions/)", ok, err)
+		}
+	}
+	if runtime.GOOS != "windows" {
+		if err := ValidateName(`a\b`); err != nil {
+			t.Errorf("ValidateName(a\\b) = %v; a backslash is no separator here", err)
+		}
+	}
+	for _, bad := range []string{"", ".", "..", "../x", "/abs", "/envs/b", "a\x00b", "3.12/../..", "./..", "a/../../b"} {
 		if err := ValidateName(bad); err == nil {
 			t.Errorf("ValidateName(%q) = nil, want an error", bad)
 		}

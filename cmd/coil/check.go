@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/coilpy/coil/env"
+	"github.com/coilpy/coil/interp"
 	"github.com/coilpy/coil/resolver"
 	"github.com/spf13/cobra"
 )
@@ -22,12 +24,14 @@ type checkOptions struct {
 	JSON      bool
 	Index     string
 	FindLinks string
+
+	defaultDir bool // Dirs is "." because none was given
 }
 
 func newCmdCheck(a *app, runF func(*checkOptions) error) *cobra.Command {
 	o := &checkOptions{app: a}
 	cmd := &cobra.Command{
-		Use:   "check [<dir>...] [--env <name>|<path>] [--python <req>] [--pre] [--json] [--index <url>] [--find-links <dir>]",
+		Use:   "check [<dir>...] [--env <name>|<path>|<python>] [--python <req>] [--pre] [--json] [--index <url>] [--find-links <dir>]",
 		Short: "Check that projects' dependency ranges fit together, or an environment like pip check",
 		Long: `Check the requirements of one or more projects against each other: for every package, the
 version ranges all projects ask for are intersected exactly (PEP 440), and a package that no
@@ -39,24 +43,33 @@ the project's Python: --python when given (a version such as 3.9 needs no interp
 project's .python-version, else the default interpreter. Pre-releases count only when a
 requirement names one, or with --pre.
 
-With --env, the installed packages of a virtual environment (a name in WORKON_HOME or a path) are
-checked the way pip check does, and reported in pip check's words.
+With --env, an installed environment is checked the way pip check does (the newest pip's rules),
+and reported in pip check's words on stdout. --env takes a virtual environment (a path, or a name
+in WORKON_HOME), a Python installation's directory (/usr), an interpreter (/usr/bin/python3,
+.venv/bin/python) or an interpreter request (3.12, pypy3.10): the environment is every directory
+on that interpreter's sys.path, built as Python's site module builds it (system site-packages when
+pyvenv.cfg includes them, the user site, .pth files, eggs), without starting Python except to probe
+an interpreter coil has not seen before. -v lists the directories. (--python keeps its meaning:
+the Python that projects' markers are evaluated for.)
 
 With --index or --find-links, -v also shows the newest version offered inside each package's
 common range.
 
 Exit status: 0 when everything fits, 1 when there are conflicts (or broken requirements), 2 when
-the input is bad (unreadable files, bad requirement lines, an unknown environment).`,
+the input is bad (unreadable files, bad requirement lines, an unknown environment, a file that is
+not an interpreter).`,
 		Example: `  coil check                          # the project in this directory
   coil check app/ lib/ worker/        # three projects that will share an environment
   coil check --python 3.9 -v .        # evaluate markers for 3.9, show every common range
   coil check --env .venv              # like .venv/bin/python -m pip check
+  coil check --env /usr/bin/python3   # like /usr/bin/python3 -m pip check
+  coil check --env 3.12 -v            # the 3.12 interpreter's environment, with its sys.path
   coil check --json app/ lib/ | jq .check.conflicts`,
 		Args: cobraArgs(cobra.ArbitraryArgs),
 		RunE: func(c *cobra.Command, args []string) error {
 			o.Dirs = args
 			if len(o.Dirs) == 0 && o.Env == "" {
-				o.Dirs = []string{"."}
+				o.Dirs, o.defaultDir = []string{"."}, true
 			}
 			if runF != nil {
 				return runF(o)
@@ -65,7 +78,7 @@ the input is bad (unreadable files, bad requirement lines, an unknown environmen
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.Env, "env", "", "check an installed environment (a name in WORKON_HOME or a path) like pip check")
+	f.StringVar(&o.Env, "env", "", "check an installed environment like pip check: a venv (name or path), a Python prefix, an interpreter or a request")
 	f.StringVarP(&o.Python, "python", "p", "", "the Python to evaluate markers for: a version (3.12) or an interpreter request")
 	f.BoolVar(&o.Pre, "pre", false, "let pre-releases satisfy every requirement")
 	f.BoolVar(&o.JSON, "json", false, "print the result as JSON")
@@ -77,9 +90,10 @@ the input is bad (unreadable files, bad requirement lines, an unknown environmen
 // checkJSON is the --json output: the project check and the environment check (either may be
 // null when not asked for), and the input errors.
 type checkJSON struct {
-	Check  *resolver.CheckReport `json:"check"`
-	Env    *resolver.EnvReport   `json:"env"`
-	Errors []string              `json:"errors"`
+	Check   *resolver.CheckReport `json:"check"`
+	Env     *resolver.EnvReport   `json:"env"`
+	SysPath *env.SysPath          `json:"sys_path,omitempty"`
+	Errors  []string              `json:"errors"`
 }
 
 func checkRun(ctx context.Context, o *checkOptions) error {
@@ -97,11 +111,11 @@ func checkRun(ctx context.Context, o *checkOptions) error {
 		broken = len(rep.Conflicts) > 0
 	}
 	if o.Env != "" {
-		rep, err := checkEnvironment(ctx, o)
+		rep, sp, err := checkEnvironment(ctx, o)
 		if err != nil {
 			return err
 		}
-		out.Env = rep
+		out.Env, out.SysPath = rep, sp
 		broken = broken || !rep.OK()
 	}
 	out.Errors = append(out.Errors, inputErrs...)
@@ -133,6 +147,11 @@ func checkProjects(ctx context.Context, o *checkOptions) (*resolver.CheckReport,
 		// that every file:line printed is one the user can open.
 		p, err := resolver.ReadProject(a.rel(a.abs(d)), &resolver.ReadOptions{Getenv: a.Getenv})
 		if p == nil {
+			if o.defaultDir && o.Python != "" {
+				// --python names the Python of a project's markers; an interpreter's installed
+				// environment is checked with --env.
+				return nil, nil, usageErrorf("%v; to check the packages installed for %s, run 'coil check --env %s'", err, o.Python, o.Python)
+			}
 			return nil, nil, usageErrorf("%v", err)
 		}
 		a.relativize(p)
@@ -207,43 +226,128 @@ func (a *app) pythonMarkers(ctx context.Context, req string) (resolver.Environme
 	return e, nil
 }
 
-// checkEnvironment runs the pip check of --env.
-func checkEnvironment(ctx context.Context, o *checkOptions) (*resolver.EnvReport, error) {
+// checkEnvironment runs the pip check of --env: the distributions on the interpreter's
+// sys.path, built from its probe and the files (env.SysPathOf), checked as pip check does.
+func checkEnvironment(ctx context.Context, o *checkOptions) (*resolver.EnvReport, *env.SysPath, error) {
 	a := o.app
-	var e *env.Env
-	if strings.ContainsAny(o.Env, `/\`) || o.Env == "." || o.Env == ".." || env.IsEnv(a.abs(o.Env)) {
-		var err error
-		if e, err = env.Open(a.abs(o.Env)); err != nil {
-			if errors.Is(err, env.ErrNotEnv) {
-				return nil, usageErrorf("--env %s: %v", o.Env, err)
-			}
-			return nil, err
-		}
-	} else {
-		n, err := a.home().Get(o.Env)
-		if err != nil {
-			var nf *env.NotFoundError
-			if errors.As(err, &nf) {
-				return nil, &usageError{err}
-			}
-			return nil, err
-		}
-		e = n.Env
-	}
-	if err := e.Broken(); err != nil {
-		return nil, fmt.Errorf("check %s: %w", e.Dir, err)
-	}
-	markers, err := a.pythonMarkers(ctx, e.Python)
+	found, err := o.envInterpreter(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	site := e.SitePackages()
-	a.IO.Verbosef("Checking %s (Python %s)", strings.Join(site, ", "), markers["python_full_version"])
-	rep, warnings := resolver.CheckSitePackages(site, markers)
+	info := found.Info
+	markers := resolver.Environment{"extra": ""}
+	for k, v := range info.Markers {
+		markers[k] = v
+	}
+	sp := env.SysPathOf(info, &env.SysPathOptions{Getenv: a.Getenv, Cwd: a.Cwd})
+	if sp.VirtualEnv != "" {
+		a.IO.Verbosef("Checking the environment %s (Python %s, system site-packages %s)", sp.VirtualEnv, info.Version, onOff(sp.SystemSite))
+	} else {
+		a.IO.Verbosef("Checking the environment of %s (Python %s)", info.Path, info.Version)
+	}
+	for _, e := range sp.Entries {
+		from := e.Kind
+		if e.From != "" {
+			from += " " + e.From
+		}
+		a.IO.Verbosef("  %s (%s)", e.Path, from)
+	}
+	for _, im := range sp.Imports {
+		a.IO.Verbosef("  not run: %s:%d: %s", im.File, im.Line, truncateLine(im.Text, 60))
+	}
+	tp := env.TagPlatformOf(info)
+	rep, warnings := resolver.CheckSitePackages(sp.Dirs(), markers, resolver.EnvCheckOptions{Supported: tp.Supports, VirtualEnv: sp.VirtualEnv})
 	for _, w := range warnings {
 		a.IO.Warn("%s", w)
 	}
-	return rep, nil
+	return rep, sp, nil
+}
+
+func onOff(b bool) string {
+	if b {
+		return "included"
+	}
+	return "not included"
+}
+
+func truncateLine(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n]) + "…"
+	}
+	return s
+}
+
+// envInterpreter finds the interpreter whose environment --env names: a virtual environment
+// (a directory with pyvenv.cfg, or a name in WORKON_HOME), an installation prefix (a directory
+// with bin/python3), an interpreter binary, or an interpreter request (3.12, pypy3.10).
+func (o *checkOptions) envInterpreter(ctx context.Context) (*interp.Found, error) {
+	a := o.app
+	const hint = "give a virtual environment, a Python installation's directory, an interpreter, or a name in WORKON_HOME"
+	if strings.ContainsAny(o.Env, `/\`) || strings.HasPrefix(o.Env, ".") || strings.HasPrefix(o.Env, "~") || env.IsEnv(a.abs(o.Env)) {
+		p := a.abs(o.Env)
+		if strings.HasPrefix(o.Env, "~") {
+			if home := a.Getenv("HOME"); home != "" {
+				p = filepath.Join(home, strings.TrimPrefix(o.Env, "~"))
+			}
+		}
+		st, err := os.Stat(p)
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil, usageErrorf("--env %s: no such file or directory; %s", o.Env, hint)
+			}
+			return nil, err
+		}
+		if !st.IsDir() {
+			return o.probeForEnv(ctx, p, hint)
+		}
+		if env.IsEnv(p) {
+			e, err := env.Open(p)
+			if err != nil {
+				return nil, err
+			}
+			return o.venvInterpreter(ctx, e)
+		}
+		for _, name := range []string{"bin/python3", "bin/python", "python.exe", "bin/pypy3"} {
+			exe := filepath.Join(p, filepath.FromSlash(name))
+			if st, err := os.Stat(exe); err == nil && !st.IsDir() {
+				return o.probeForEnv(ctx, exe, hint)
+			}
+		}
+		return nil, usageErrorf("--env %s: %v (no pyvenv.cfg) and not a Python installation (no bin/python3); %s", o.Env, env.ErrNotEnv, hint)
+	}
+	n, err := a.home().Get(o.Env)
+	if err == nil {
+		return o.venvInterpreter(ctx, n.Env)
+	}
+	var nf *env.NotFoundError
+	if !errors.As(err, &nf) {
+		return nil, err
+	}
+	// Not a name: an interpreter request such as 3.12 or pypy3.10.
+	if _, perr := interp.ParseRequest(o.Env); perr != nil {
+		return nil, &usageError{fmt.Errorf("%w; nor is %q an interpreter request", err, o.Env)}
+	}
+	return a.findPython(ctx, o.Env)
+}
+
+// venvInterpreter is the interpreter of a virtual environment, which must still run.
+func (o *checkOptions) venvInterpreter(ctx context.Context, e *env.Env) (*interp.Found, error) {
+	if err := e.Broken(); err != nil {
+		return nil, fmt.Errorf("check %s: %w", e.Dir, err)
+	}
+	return o.app.findPython(ctx, e.Python)
+}
+
+// probeForEnv probes a file the user named; one that is not a Python interpreter is bad input.
+func (o *checkOptions) probeForEnv(ctx context.Context, exe, hint string) (*interp.Found, error) {
+	found, err := o.app.findPython(ctx, exe)
+	if err != nil {
+		if exitCode(err) == exitUsage {
+			return nil, err
+		}
+		return nil, usageErrorf("--env %s: %v; %s", o.Env, err, hint)
+	}
+	return found, nil
 }
 
 // lookUpNewest fills each package's newest offered version inside its common range.
@@ -312,16 +416,13 @@ func printCheck(a *app, o *checkOptions, r *checkJSON) {
 		}
 	}
 	if r.Env != nil {
-		lines := resolver.PipCheckLines(r.Env)
+		// pip check's lines, on stdout as pip prints them ("No broken requirements found."
+		// included); the distributions it cannot read are warnings on stderr.
 		for _, s := range r.Env.Skipped {
 			fmt.Fprintln(ios.ErrOut, "warning: "+s)
 		}
-		if r.Env.OK() {
-			ios.Status("%s", lines[0])
-		} else {
-			for _, l := range lines {
-				fmt.Fprintln(ios.Out, l)
-			}
+		for _, l := range resolver.PipCheckLines(r.Env) {
+			fmt.Fprintln(ios.Out, l)
 		}
 	}
 }

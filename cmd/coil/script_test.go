@@ -14,6 +14,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/coilpy/coil/interp"
+	"github.com/coilpy/coil/interp/unpack"
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
@@ -21,11 +23,13 @@ import (
 // codes and output are exercised exactly as a user sees them.
 func TestMain(m *testing.M) {
 	// A shim (python, pip, …) is a link to this binary, as it is to coil: dispatch it as main does.
-	if n := strings.TrimSuffix(filepath.Base(os.Args[0]), ".exe"); n != "coil" && !strings.HasSuffix(n, ".test") {
+	if n := strings.TrimSuffix(filepath.Base(os.Args[0]), ".exe"); n != "coil" && n != interp.UnpackerName && !strings.HasSuffix(n, ".test") {
 		os.Exit(run(os.Args, os.Stdin, os.Stdout, os.Stderr))
 	}
 	testscript.Main(m, map[string]func(){
 		"coil": func() { os.Exit(run(os.Args, os.Stdin, os.Stdout, os.Stderr)) },
+		// coil-unpack beside coil, as in a release archive: coil python install runs it.
+		interp.UnpackerName: func() { os.Exit(unpack.Main(os.Args[1:], os.Stdin, os.Stderr)) },
 	})
 }
 

@@ -92,8 +92,8 @@ func versionRun(o *versionOptions) error {
 		return nil
 	}
 	for _, e := range out.Versions {
-		if !e.Installed {
-			continue
+		if !e.Installed || e.Name == "" {
+			continue // pyenv prints no line for "" ("python-", the versions directory) either
 		}
 		if o.Bare {
 			fmt.Fprintln(a.IO.Out, e.Name)

@@ -323,6 +323,8 @@ func TestBadWheels(t *testing.T) {
 		{name: "dot-dot inside data", entries: with(zipEntry{name: "coil_demo-1.0.data/data/../../../evil", data: "x"}), wantErr: "path escapes the target directory"},
 		{name: "absolute entry", entries: with(zipEntry{name: "/tmp/evil.py", data: "x"}), wantErr: "/tmp/evil.py: absolute path"},
 		{name: "backslash entry", entries: with(zipEntry{name: `..\evil.py`, data: "x"}), wantErr: "backslash"},
+		// Found by FuzzSafePath: "." was taken as a file name, and failed only on creating it.
+		{name: "dot entry", entries: with(zipEntry{name: ".", data: "x"}), wantErr: ".: path is not clean"},
 		{name: "missing dist-info", entries: []zipEntry{{name: "coil_demo/__init__.py", data: demoModule}}, wantErr: "no .dist-info directory"},
 		{name: "two dist-infos", entries: with(zipEntry{name: "other-1.0.dist-info/METADATA", data: "x"}), wantErr: "2 .dist-info directories"},
 		{name: "dist-info of another project", entries: func() []zipEntry {
@@ -519,5 +521,20 @@ func TestInstallPlatlibWheel(t *testing.T) {
 	}
 	if fi, err := os.Stat(filepath.Join(target, "plat", "native", "_speedups.so")); err != nil || fi.Mode().Perm()&0o100 == 0 {
 		t.Errorf("_speedups.so lost its executable bit: %v %v", fi, err)
+	}
+}
+
+// A "./" directory entry is the wheel's root: skipped, as pip skips it, while a "." file is
+// refused (TestBadWheels).
+func TestDotDirectoryEntry(t *testing.T) {
+	root := t.TempDir()
+	whl := buildWheel(t, root, demoWheelName, append([]zipEntry{{name: "./"}}, demoEntries()...), nil)
+	target := filepath.Join(root, "target")
+	os.MkdirAll(target, 0o755)
+	if _, err := Install(whl, fakeScheme(target), fakeOptions(target, filepath.Join(root, "cache"))); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(target, "lib", "coil_demo", "__init__.py")); err != nil {
+		t.Error(err)
 	}
 }

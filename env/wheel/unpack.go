@@ -99,6 +99,9 @@ func unpack(whl string, r io.ReaderAt, size int64, dst string) (*Unpacked, error
 	seen := map[string]bool{}
 	for _, f := range zr.File {
 		name := strings.TrimSuffix(f.Name, "/")
+		if name == "." && (strings.HasSuffix(f.Name, "/") || f.Mode().IsDir()) {
+			continue // "./": the root itself
+		}
 		if err := safePath(name); err != nil {
 			return nil, bad(f.Name, "%v", err)
 		}
@@ -287,7 +290,7 @@ func safePath(name string) error {
 			return errors.New("path escapes the target directory (..)")
 		}
 	}
-	if path.Clean(name) != name {
+	if path.Clean(name) != name || name == "." {
 		return errors.New("path is not clean (empty or . component)")
 	}
 	return nil

@@ -27,8 +27,9 @@ def version_info(s):
         "pre": v.is_prerelease,
         "post": v.is_postrelease,
         "dev": v.is_devrelease,
-        "release": list(v.release),
-        "epoch": v.epoch,
+        # Numbers as text: they may be larger than a JSON reader's integers.
+        "release": [str(n) for n in v.release],
+        "epoch": str(v.epoch),
         "local": v.local or "",
         "public": v.public,
         "base": v.base_version,
@@ -47,6 +48,15 @@ def ranks(strings):
     return out
 
 
+def text(x):
+    # str() raises for a marker value holding both quote characters (and, in packaging 26.3,
+    # for some sets with an empty "===").
+    try:
+        return str(x)
+    except Exception as e:
+        return err(e)
+
+
 def specset_info(s):
     try:
         ss = SpecifierSet(s)
@@ -56,15 +66,21 @@ def specset_info(s):
         pre = ss.prereleases
     except Exception as e:
         pre = err(e)
-    return {"str": str(ss), "pre": pre, "n": len(ss)}
+    return {"str": text(ss), "pre": pre, "n": len(ss)}
 
 
 MODES = {"none": None, "true": True, "false": False}
 
 
 def contains(spec, version, mode):
+    # "none" is the default selection rule: pre-releases when a clause names one. packaging 26's
+    # contains(prereleases=None) accepts any pre-release, so the rule is spelled out.
     try:
-        return SpecifierSet(spec).contains(Version(version), prereleases=MODES[mode])
+        ss = SpecifierSet(spec)
+        pre = MODES[mode]
+        if pre is None:
+            pre = bool(ss.prereleases)
+        return ss.contains(Version(version), prereleases=pre)
     except Exception as e:
         return err(e)
 
@@ -99,8 +115,8 @@ def requirement(s):
         "url": r.url or "",
         "extras": sorted(r.extras),
         "specifier": str(r.specifier),
-        "marker": str(r.marker) if r.marker is not None else None,
-        "str": str(r),
+        "marker": text(r.marker) if r.marker is not None else None,
+        "str": text(r),
     }
 
 
@@ -110,7 +126,7 @@ def marker(m, env):
         mk = Requirement("x; " + m).marker
     except Exception as e:
         return err(e)
-    out = {"str": str(mk)}
+    out = {"str": text(mk)}
     try:
         out["value"] = mk.evaluate(env)
     except Exception as e:

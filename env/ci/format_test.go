@@ -1,12 +1,15 @@
-package main
+package ci
 
 import (
 	"bytes"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/coilpy/coil/env"
 )
 
 // hostile values: quotes, shell syntax, line breaks, tabs, non-ASCII, a trailing backslash.
@@ -30,12 +33,12 @@ func needShell(t *testing.T, name string) string {
 // TestShellExportsRealShells evals the shell format in each sh-family shell and reads every
 // value back byte for byte.
 func TestShellExportsRealShells(t *testing.T) {
-	env := map[string]string{}
+	vars := map[string]string{}
 	for i, v := range hostile {
-		env["V"+string(rune('A'+i))] = v
+		vars["V"+string(rune('A'+i))] = v
 	}
 	var b bytes.Buffer
-	if err := writeShellExports(&b, &ciResult{Path: []string{"/x y/bin", "/it's"}, Env: env}); err != nil {
+	if err := WriteShellExports(&b, &Result{Path: []string{"/x y/bin", "/it's"}, Env: vars}); err != nil {
 		t.Fatal(err)
 	}
 	script := filepath.Join(t.TempDir(), "exports.sh")
@@ -45,7 +48,7 @@ func TestShellExportsRealShells(t *testing.T) {
 	for _, sh := range []string{"sh", "bash", "dash", "zsh"} {
 		t.Run(sh, func(t *testing.T) {
 			path := needShell(t, sh)
-			for name, want := range env {
+			for name, want := range vars {
 				cmd := exec.Command(path, "-c", `. "$1"; printf '%s|%s' "$`+name+`" "$PATH"`, sh, script)
 				cmd.Env = []string{"PATH=/usr/bin:/bin"}
 				out, err := cmd.CombinedOutput()
@@ -74,7 +77,7 @@ func TestGitHubEnvMultiline(t *testing.T) {
 			vars["V"+string(rune('A'+i))] = v
 		}
 	}
-	text, err := githubEnvText(vars)
+	text, err := GitHubEnvText(vars)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,11 +110,11 @@ printf '%s' "${!2}"`
 
 func TestDotenvRejectsLineBreaks(t *testing.T) {
 	var b bytes.Buffer
-	if err := writeDotenv(&b, &ciResult{Path: []string{"/a"}, Env: map[string]string{"X": "1\n2"}}, "/usr/bin"); err == nil || exitCode(err) != exitUsage {
+	if err := WriteDotenv(&b, &Result{Path: []string{"/a"}, Env: map[string]string{"X": "1\n2"}}, "/usr/bin"); !errors.Is(err, env.ErrBadInput) {
 		t.Errorf("a line break in a dotenv value: err = %v", err)
 	}
 	b.Reset()
-	if err := writeDotenv(&b, &ciResult{Path: []string{"/a", "/b"}, Env: map[string]string{"Z": "z", "A": "a"}}, "/usr/bin:/bin"); err != nil {
+	if err := WriteDotenv(&b, &Result{Path: []string{"/a", "/b"}, Env: map[string]string{"Z": "z", "A": "a"}}, "/usr/bin:/bin"); err != nil {
 		t.Fatal(err)
 	}
 	if got, want := b.String(), "A=a\nPATH=/a:/b:/usr/bin:/bin\nZ=z\n"; got != want {

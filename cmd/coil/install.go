@@ -1,0 +1,384 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+
+	"github.com/coilpy/coil/env"
+	"github.com/coilpy/coil/env/install"
+	"github.com/coilpy/coil/interp"
+	"github.com/coilpy/coil/resolver"
+	"github.com/spf13/cobra"
+)
+
+type installOptions struct {
+	app           *app
+	Env           string
+	Requirements  []string
+	Constraints   []string
+	Editables     []string
+	Args          []string
+	Upgrade       bool
+	Pre           bool
+	DryRun        bool
+	Report        string
+	IndexURL      string
+	ExtraIndex    []string
+	FindLinks     []string
+	NoIndex       bool
+	OnlyBinary    []string
+	NoBinary      []string
+	RequireHashes bool
+}
+
+func newCmdInstall(a *app) *cobra.Command {
+	o := &installOptions{app: a}
+	cmd := &cobra.Command{
+		Use:   "install [REQ...] [-r FILE]... [-c FILE]... [--env NAME|DIR] [--upgrade] [--pre] [--dry-run] [--report FILE]",
+		Short: "Resolve and install packages into an environment, without pip",
+		Long: `Install packages into a virtual environment: the one named by --env (a name in WORKON_HOME or
+a path), else the active one (VIRTUAL_ENV), else the nearest .venv in this directory or above.
+
+Requirements are resolved the way pip resolves them: newest versions first, pre-releases only
+when a requirement names one or with --pre, yanked files only when pinned with ==,
+Requires-Python and markers checked for the environment's interpreter, extras, constraints (-c),
+and installed versions kept when they satisfy (--upgrade moves the named packages). Wheels come
+from the indexes and find-links directories pip is configured with (PIP_INDEX_URL,
+PIP_EXTRA_INDEX_URL, PIP_FIND_LINKS, PIP_NO_INDEX, pip.conf) or given here, are checked against
+the index's hashes (and --hash lines), unpacked once into coil's cache and hard-linked in. A
+failure leaves the environment as it was.
+
+Only wheels are installed for now: a package that has only an sdist is an error naming it.
+
+Exit status: 0 when installed (or, with --dry-run, resolved), 1 when the requirements cannot
+be resolved or installed, 2 for bad input (a bad requirement line, an unknown environment).`,
+		Example: `  coil install requests
+  coil install -r requirements.txt -c constraints.txt
+  coil install --env web 'django>=5' --upgrade
+  coil install --dry-run --report report.json -r requirements.txt`,
+		Args: cobraArgs(cobra.ArbitraryArgs),
+		RunE: func(c *cobra.Command, args []string) error {
+			o.Args = args
+			return installRun(c.Context(), o)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.Env, "env", "", "the environment to install into: a name in WORKON_HOME or a path")
+	f.StringArrayVarP(&o.Requirements, "requirement", "r", nil, "install from a requirements file (repeatable)")
+	f.StringArrayVarP(&o.Constraints, "constraint", "c", nil, "constrain versions with a constraints file (repeatable)")
+	f.StringArrayVarP(&o.Editables, "editable", "e", nil, "an editable project (not supported yet)")
+	f.BoolVarP(&o.Upgrade, "upgrade", "U", false, "upgrade the named packages to the newest allowed versions")
+	f.BoolVar(&o.Pre, "pre", false, "let pre-releases satisfy every requirement")
+	f.BoolVar(&o.DryRun, "dry-run", false, "resolve and show what would be installed; change nothing")
+	f.StringVar(&o.Report, "report", "", "write pip's installation report (JSON) to FILE ('-' for stdout)")
+	f.StringVarP(&o.IndexURL, "index-url", "i", "", "the main simple index (PEP 503/691)")
+	f.StringArrayVar(&o.ExtraIndex, "extra-index-url", nil, "another index to search (repeatable)")
+	f.StringArrayVarP(&o.FindLinks, "find-links", "f", nil, "a directory of wheels to search (repeatable)")
+	f.BoolVar(&o.NoIndex, "no-index", false, "use no index, only --find-links")
+	f.StringArrayVar(&o.OnlyBinary, "only-binary", nil, "only wheels (':all:'; coil installs only wheels anyway)")
+	f.StringArrayVar(&o.NoBinary, "no-binary", nil, "not supported: coil does not build sdists yet")
+	f.BoolVar(&o.RequireHashes, "require-hashes", false, "every requirement must be pinned with --hash in its file")
+	return cmd
+}
+
+func newCmdUninstall(a *app) *cobra.Command {
+	var envName string
+	cmd := &cobra.Command{
+		Use:   "uninstall PKG... [--env NAME|DIR]",
+		Short: "Remove packages from an environment, exactly the files their RECORD lists",
+		Long: `Remove installed distributions from a virtual environment (chosen as for coil install): every
+file its RECORD lists, with the .pyc files compiled from them. Dependencies are left alone. If
+one package is not installed, nothing is removed.
+
+Exit status: 0 when removed, 1 on failure, 2 when a package is not installed or the
+environment is unknown.`,
+		Args: cobraArgs(cobra.MinimumNArgs(1)),
+		RunE: func(c *cobra.Command, args []string) error {
+			t, err := a.installTarget(c.Context(), envName)
+			if err != nil {
+				return err
+			}
+			removed, err := install.Uninstall(c.Context(), t, args)
+			var ni *install.NotInstalledError
+			if errors.As(err, &ni) {
+				return &usageError{err}
+			}
+			if err != nil {
+				return err
+			}
+			var names []string
+			for _, d := range removed {
+				names = append(names, d.Name+"-"+d.Version)
+			}
+			a.IO.Status("%s Uninstalled %s", a.IO.Green("✓"), strings.Join(names, " "))
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&envName, "env", "", "the environment: a name in WORKON_HOME or a path")
+	return cmd
+}
+
+// installEnv finds the environment to install into: --env, VIRTUAL_ENV, or the nearest .venv.
+func (a *app) installEnv(name string) (*env.Env, error) {
+	open := func(dir, how string) (*env.Env, error) {
+		e, err := env.Open(dir)
+		if err != nil {
+			if errors.Is(err, env.ErrNotEnv) {
+				return nil, usageErrorf("%s: %v", how, err)
+			}
+			return nil, err
+		}
+		return e, nil
+	}
+	switch {
+	case name != "":
+		if strings.ContainsAny(name, `/\`) || name == "." || name == ".." || env.IsEnv(a.abs(name)) {
+			return open(a.abs(name), "--env "+name)
+		}
+		n, err := a.home().Get(name)
+		if err != nil {
+			var nf *env.NotFoundError
+			if errors.As(err, &nf) {
+				return nil, &usageError{err}
+			}
+			return nil, err
+		}
+		return n.Env, nil
+	case a.Getenv("VIRTUAL_ENV") != "":
+		return open(a.abs(a.Getenv("VIRTUAL_ENV")), "VIRTUAL_ENV")
+	}
+	for d := a.Cwd; ; d = filepath.Dir(d) {
+		if env.IsEnv(filepath.Join(d, ".venv")) {
+			return open(filepath.Join(d, ".venv"), ".venv")
+		}
+		if filepath.Dir(d) == d {
+			break
+		}
+	}
+	return nil, usageErrorf("no environment to install into: activate one, make one with 'coil venv', or pass --env NAME|DIR")
+}
+
+func (a *app) installTarget(ctx context.Context, name string) (*install.Target, error) {
+	e, err := a.installEnv(name)
+	if err != nil {
+		return nil, err
+	}
+	if err := e.Broken(); err != nil {
+		return nil, fmt.Errorf("%s: %w", e.Dir, err)
+	}
+	info, err := (&interp.Prober{Dir: a.Dirs.ProbeCache()}).Probe(ctx, e.Python)
+	if err != nil {
+		return nil, err
+	}
+	return install.NewTarget(e, info), nil
+}
+
+func installRun(ctx context.Context, o *installOptions) error {
+	a := o.app
+	// Ctrl-C or a TERM stops between steps and rolls back instead of leaving half an install.
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if len(o.Editables) > 0 {
+		return usageErrorf("-e %s: editable installs are not supported yet; use pip for them", o.Editables[0])
+	}
+	if len(o.NoBinary) > 0 {
+		return usageErrorf("--no-binary %s: building sdists is not supported yet; coil installs wheels only", o.NoBinary[0])
+	}
+	for _, v := range o.OnlyBinary {
+		if v != ":all:" {
+			a.IO.Verbosef("note: --only-binary %s: coil installs only wheels for every package", v)
+		}
+	}
+	t, err := a.installTarget(ctx, o.Env)
+	if err != nil {
+		return err
+	}
+	sources, err := install.LoadPipConfig(a.Getenv, t.Env.Dir)
+	if err != nil {
+		return usageErrorf("%v", err)
+	}
+	for _, f := range sources.Files {
+		a.IO.Verbosef("pip configuration: %s", f)
+	}
+	opts := install.Options{
+		Upgrade: o.Upgrade, Pre: o.Pre || sources.Pre,
+		CacheDir: a.Dirs.WheelCache(), DownloadDir: filepath.Join(a.Dirs.Cache, "downloads"),
+		Hashes: map[string][]string{}, RequireHashes: o.RequireHashes,
+		Logf: a.IO.Verbosef,
+		// Index pages and metadata files are kept as HTTP caching allows; retries sit
+		// below the cache so that a fresh page needs no network at all.
+		HTTP: &http.Client{Transport: &resolver.CacheTransport{
+			Dir: filepath.Join(a.Dirs.Cache, "http"),
+			Base: &resolver.RetryTransport{Base: &resolver.NetrcTransport{
+				Base: http.DefaultTransport, Machines: resolver.ReadNetrc(a.Getenv),
+			}},
+		}},
+	}
+	// Requirements: files, then the command line.
+	readOpts := &resolver.ReadOptions{Getenv: a.Getenv}
+	var inputErrs []string
+	hashes := map[resolver.Source][]string{}
+	for _, f := range o.Requirements {
+		path := a.rel(a.abs(f))
+		reqs, notes, err := resolver.ReadRequirementsFile(path, readOpts)
+		for _, re := range resolver.ReadErrors(err) {
+			inputErrs = append(inputErrs, re.Error())
+		}
+		if err != nil && len(resolver.ReadErrors(err)) == 0 {
+			inputErrs = append(inputErrs, err.Error())
+		}
+		for _, n := range notes {
+			a.IO.Verbosef("note: %s", n)
+		}
+		for _, r := range reqs {
+			if r.Group == resolver.GroupConstraint {
+				opts.Constraints = append(opts.Constraints, r)
+			} else {
+				opts.Requirements = append(opts.Requirements, r)
+			}
+		}
+		fo := resolver.ReadFileOptions(path, readOpts)
+		if fo.IndexURL != "" {
+			sources.IndexURL = fo.IndexURL
+		}
+		sources.ExtraIndexURLs = append(sources.ExtraIndexURLs, fo.ExtraIndexURLs...)
+		sources.FindLinks = append(sources.FindLinks, fo.FindLinks...)
+		sources.NoIndex = sources.NoIndex || fo.NoIndex
+		opts.Pre = opts.Pre || fo.Pre
+		opts.RequireHashes = opts.RequireHashes || fo.RequireHashes
+		for k, v := range fo.Hashes {
+			hashes[k] = v
+		}
+	}
+	for _, f := range o.Constraints {
+		path := a.rel(a.abs(f))
+		reqs, _, err := resolver.ReadRequirementsFile(path, readOpts)
+		for _, re := range resolver.ReadErrors(err) {
+			inputErrs = append(inputErrs, re.Error())
+		}
+		if err != nil && len(resolver.ReadErrors(err)) == 0 {
+			inputErrs = append(inputErrs, err.Error())
+		}
+		opts.Constraints = append(opts.Constraints, reqs...)
+	}
+	for _, s := range o.Args {
+		r, err := resolver.ParseRequirement(s)
+		if err != nil {
+			inputErrs = append(inputErrs, err.Error())
+			continue
+		}
+		opts.Requirements = append(opts.Requirements, r)
+	}
+	if len(inputErrs) > 0 {
+		return usageErrorf("%s", strings.Join(inputErrs, "\ncoil: "))
+	}
+	if len(opts.Requirements) == 0 {
+		return usageErrorf("nothing to install: give requirements or -r FILE")
+	}
+	// --hash values: hash-checking mode is on once any requirement has one (as in pip).
+	for _, r := range opts.Requirements {
+		for _, h := range hashes[r.Source] {
+			algo, digest, _ := strings.Cut(h, ":")
+			if algo != "sha256" {
+				return usageErrorf("%s: --hash=%s: only sha256 hashes are supported", r.Source, h)
+			}
+			opts.Hashes[r.Key] = append(opts.Hashes[r.Key], digest)
+			opts.RequireHashes = true
+		}
+	}
+	// Command-line sources go over the configuration: --index-url replaces it, the lists
+	// add to it (as pip's options do).
+	if o.IndexURL != "" {
+		sources.IndexURL = o.IndexURL
+	}
+	sources.ExtraIndexURLs = append(sources.ExtraIndexURLs, o.ExtraIndex...)
+	for _, fl := range o.FindLinks {
+		sources.FindLinks = append(sources.FindLinks, a.abs(fl))
+	}
+	sources.NoIndex = sources.NoIndex || o.NoIndex
+	for i, fl := range sources.FindLinks {
+		if strings.Contains(fl, "://") {
+			if p, ok := strings.CutPrefix(fl, "file://"); ok {
+				sources.FindLinks[i] = p
+				continue
+			}
+			return usageErrorf("--find-links %s: only local directories are supported yet", fl)
+		}
+		sources.FindLinks[i] = a.abs(fl)
+	}
+	opts.Sources = sources
+	a.IO.Verbosef("Installing into %s (Python %s) from %s", t.Env.Dir, t.Markers["python_full_version"], strings.Join(append(append([]string(nil), sources.FindLinks...), redactAll(sources.Indexes())...), ", "))
+
+	plan, err := install.Resolve(ctx, t, opts)
+	if err != nil {
+		return err
+	}
+	if o.Report != "" {
+		if err := writeInstallReport(a, o.Report, plan.Report("coil "+version)); err != nil {
+			return err
+		}
+	}
+	for _, it := range plan.Keep {
+		a.IO.Verbosef("Requirement already satisfied: %s %s", it.Name, it.Version)
+	}
+	if o.DryRun {
+		var names []string
+		for _, it := range plan.Install {
+			names = append(names, it.Name+"-"+it.Version.String())
+		}
+		// The plan is the data of a dry run: stdout, as pip prints it.
+		if len(names) == 0 {
+			fmt.Fprintln(a.IO.Out, "Would install nothing: every requirement is already satisfied")
+		} else {
+			fmt.Fprintf(a.IO.Out, "Would install %s\n", strings.Join(names, " "))
+		}
+		return nil
+	}
+	res, err := plan.Apply(ctx)
+	if err != nil {
+		return err
+	}
+	if len(res.Installed) == 0 {
+		a.IO.Status("%s Every requirement is already satisfied", a.IO.Green("✓"))
+		return nil
+	}
+	var names []string
+	for _, it := range res.Installed {
+		names = append(names, it.Name+"-"+it.Version.String())
+	}
+	for _, d := range res.Removed {
+		a.IO.Verbosef("Replaced %s %s", d.Name, d.Version)
+	}
+	a.IO.Status("%s Installed %s", a.IO.Green("✓"), strings.Join(names, " "))
+	return nil
+}
+
+func redactAll(us []string) []string {
+	out := make([]string, len(us))
+	for i, u := range us {
+		out[i] = resolver.RedactURL(u)
+	}
+	return out
+}
+
+func writeInstallReport(a *app, path string, r *install.Report) error {
+	if path == "-" {
+		return writeJSON(a.IO.Out, r)
+	}
+	f, err := os.Create(a.abs(path))
+	if err != nil {
+		return fmt.Errorf("--report: %w", err)
+	}
+	if err := writeJSON(f, r); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
