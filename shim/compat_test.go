@@ -19,10 +19,12 @@ import (
 // version files and the same variables, and compare what each says: `pyenv version-name` (the
 // names and the exit status) with coil's Active and Resolve, `pyenv which CMD` with coil's
 // Lookup, and, for the hand-written cases, pyenv's shim with coil's shim. pyenv is found at
-// $COIL_TEST_PYENV, else ~/.pyenv/bin/pyenv; without it they skip, and fail under CI. They
-// take a while (pyenv is many bash processes per question): -short skips them.
+// $COIL_TEST_PYENV, else ~/.pyenv/bin/pyenv; without it they skip, in CI too: pyenv comes with
+// the machine image, not from a registry .ci/run can install it from, and CI must pass on a
+// machine without it. They take a while (pyenv is many bash processes per question): -short
+// skips them.
 
-// pyenvBinary is the real pyenv, or a skip (a failure in CI) when there is none.
+// pyenvBinary is the real pyenv, or a skip when there is none.
 func pyenvBinary(t *testing.T) string {
 	t.Helper()
 	if testing.Short() {
@@ -33,7 +35,10 @@ func pyenvBinary(t *testing.T) string {
 		home, _ := os.UserHomeDir()
 		p = filepath.Join(home, ".pyenv", "bin", "pyenv")
 	}
-	return needTool(t, p)
+	if _, err := os.Stat(p); err != nil {
+		t.Skipf("no pyenv at %s (set COIL_TEST_PYENV): %v", p, err)
+	}
+	return p
 }
 
 // pyenvBench is a fake PYENV_ROOT whose versions are directories of small scripts, pyenv's own

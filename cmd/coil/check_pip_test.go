@@ -167,7 +167,9 @@ func TestCheckEnvAgainstPip(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			if _, err := os.Stat(tc.python); err != nil {
-				if os.Getenv("CI") != "" {
+				// Debian's python3 is installed by .ci/run; pyenv's builds come with the machine
+				// image only, and CI must pass without them.
+				if os.Getenv("CI") != "" && !strings.Contains(tc.python, "/.pyenv/") {
 					t.Fatalf("%s is required in CI: %v", tc.python, err)
 				}
 				t.Skipf("%s: %v", tc.python, err)
