@@ -148,3 +148,15 @@ func (e *Env) RunEnviron(environ []string) []string {
 	}
 	return append(out, "PATH="+newPath, "VIRTUAL_ENV="+e.Dir, "VIRTUAL_ENV_PROMPT="+e.Prompt())
 }
+
+// inputError is a mistake in what the user asked for: it matches ErrBadInput (exit status 2)
+// and keeps its own message, without "bad input" in it.
+type inputError struct{ err error }
+
+func (e *inputError) Error() string        { return e.err.Error() }
+func (e *inputError) Unwrap() error        { return e.err }
+func (e *inputError) Is(target error) bool { return target == ErrBadInput }
+
+// BadInput formats an error about the user's input (fmt.Errorf rules, %w included) that
+// errors.Is matches with ErrBadInput.
+func BadInput(format string, a ...any) error { return &inputError{fmt.Errorf(format, a...)} }

@@ -20,15 +20,8 @@ import (
 	"github.com/coilpy/coil/shim"
 )
 
-// inputError is an error in what the user gave: it matches env.ErrBadInput (exit 2) and keeps
-// its own message.
-type inputError struct{ err error }
-
-func (e *inputError) Error() string        { return e.err.Error() }
-func (e *inputError) Unwrap() error        { return e.err }
-func (e *inputError) Is(target error) bool { return target == env.ErrBadInput }
-
-func badInput(format string, a ...any) error { return &inputError{fmt.Errorf(format, a...)} }
+// badInput is env.BadInput: an error in what the user gave (exit status 2).
+var badInput = env.BadInput
 
 // Python is one interpreter of the job.
 type Python struct {

@@ -105,11 +105,5 @@ func appendUnique(s []string, add ...string) []string {
 	return s
 }
 
-// inputError is a mistake in what the user asked for. It matches env.ErrBadInput (exit code 2)
-// without spelling "bad input" in the message.
-type inputError struct{ msg string }
-
-func (e *inputError) Error() string        { return e.msg }
-func (e *inputError) Is(target error) bool { return target == env.ErrBadInput }
-
-func badInput(format string, a ...any) error { return &inputError{fmt.Sprintf(format, a...)} }
+// badInput is env.BadInput: an error in what the user gave (exit status 2).
+var badInput = env.BadInput

@@ -199,11 +199,5 @@ func (c Config) FindEnvDir(arg string) (string, error) {
 	return n.Env.Dir, nil
 }
 
-// inputError is an error caused by what the user asked for: it matches env.ErrBadInput (exit
-// status 2) without that error's words in its message.
-type inputError struct{ msg string }
-
-func (e *inputError) Error() string        { return e.msg }
-func (e *inputError) Is(target error) bool { return target == env.ErrBadInput }
-
-func badInput(format string, a ...any) error { return &inputError{fmt.Sprintf(format, a...)} }
+// badInput is env.BadInput: an error in what the user gave (exit status 2).
+var badInput = env.BadInput
