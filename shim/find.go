@@ -44,22 +44,10 @@ func (l Layout) Lookup(name string, args, environ []string, dir string) (*Comman
 		return nil, err
 	}
 	c := &Command{Name: name, Selection: sel}
-	c.Resolved, err = l.Resolve(sel)
-	var missing *NotInstalledError
+	var path string
+	var v Resolved
+	c.Resolved, path, v, err = l.Provide(sel, name, getenv("PATH"))
 	if err != nil {
-		if !errors.As(err, &missing) || missing.needsFullCoil() {
-			return c, err
-		}
-	}
-	// A version that is not installed is passed over when a later (or earlier) one has the
-	// command, as pyenv does; it stops the shim only when none of the installed ones has it,
-	// where pyenv would fall back to the system command.
-	path, v, err := l.Find(c.Resolved, name, getenv("PATH"))
-	if err != nil {
-		if missing != nil {
-			missing.Command, missing.Searched = name, c.Resolved
-			return c, missing
-		}
 		return c, err
 	}
 	c.Path, c.Version = path, v
@@ -70,6 +58,30 @@ func (l Layout) Lookup(name string, args, environ []string, dir string) (*Comman
 		c.Env = append(c.Env, EnvShimDepth+"="+strconv.Itoa(depth+1))
 	}
 	return c, nil
+}
+
+// Provide resolves the selection and finds name in the first installed version that has it.
+// A version that is not installed is passed over when a later (or earlier) one has the
+// command, as pyenv does; it is an error (*NotInstalledError) only when none of the installed
+// ones has it, where pyenv would fall back to the system command. The resolved versions are
+// returned even on error.
+func (l Layout) Provide(sel *Selection, name, pathEnv string) ([]Resolved, string, Resolved, error) {
+	resolved, err := l.Resolve(sel)
+	var missing *NotInstalledError
+	if err != nil {
+		if !errors.As(err, &missing) || missing.needsFullCoil() {
+			return resolved, "", Resolved{}, err
+		}
+	}
+	path, v, err := l.Find(resolved, name, pathEnv)
+	if err != nil {
+		if missing != nil {
+			missing.Command, missing.Searched = name, resolved
+			return resolved, "", Resolved{}, missing
+		}
+		return resolved, "", Resolved{}, err
+	}
+	return resolved, path, v, nil
 }
 
 // LoopError is a shim that found itself too many times in a row.

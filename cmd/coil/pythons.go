@@ -2,7 +2,7 @@ package main
 
 import (
 	"context"
-	"fmt"
+	"errors"
 	"path/filepath"
 	"strings"
 
@@ -77,26 +77,25 @@ func (a *app) pinnedPython(ctx context.Context) (*interp.Found, error) {
 	if err != nil || sel.Source.Kind == shim.SourceDefault {
 		return nil, err
 	}
-	res, err := l.Resolve(sel)
+	// What the python3 shim would run (python for a version that has only that), passing over
+	// listed versions that are not installed as the shim does.
+	_, exe, v, err := l.Provide(sel, "python3", a.Getenv("PATH"))
 	if err != nil {
-		return nil, err
+		var nf *shim.CommandNotFoundError
+		if !errors.As(err, &nf) {
+			return nil, err
+		}
+		if _, exe, v, err = l.Provide(sel, "python", a.Getenv("PATH")); err != nil {
+			return nil, err
+		}
 	}
-	v := res[0].Version
-	if v.Kind == shim.KindSystem {
+	if v.Version.Kind == shim.KindSystem {
 		return nil, nil
-	}
-	bin := filepath.Join(v.Dir, "bin")
-	exe := shim.FindExecutable(bin, "python3")
-	if exe == "" {
-		exe = shim.FindExecutable(bin, "python")
-	}
-	if exe == "" {
-		return nil, fmt.Errorf("%s (pinned by %s) has no python in %s", v.Name, sel.Source, bin)
 	}
 	info, err := a.finder().Prober.Probe(ctx, exe)
 	if err != nil {
 		return nil, err
 	}
-	a.IO.Verbosef("Using %s, pinned by %s", v.Name, sel.Source)
-	return &interp.Found{Candidate: interp.Candidate{Path: exe, Source: interp.SourcePinned, Name: v.Name}, Info: info}, nil
+	a.IO.Verbosef("Using %s, pinned by %s", v.Version.Name, sel.Source)
+	return &interp.Found{Candidate: interp.Candidate{Path: exe, Source: interp.SourcePinned, Name: v.Version.Name}, Info: info}, nil
 }
