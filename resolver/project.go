@@ -110,6 +110,17 @@ type ReadOptions struct {
 	Getenv func(string) string
 }
 
+// HasProject says whether dir holds any file ReadProject reads.
+func HasProject(dir string) bool {
+	for _, n := range []string{"pyproject.toml", "setup.cfg", "Pipfile"} {
+		if exists(filepath.Join(dir, n)) {
+			return true
+		}
+	}
+	txts, _ := filepath.Glob(filepath.Join(dir, "requirements*.txt"))
+	return len(txts) > 0
+}
+
 // ReadProject reads every requirement source in dir: pyproject.toml (PEP 621, PEP 735 and
 // Poetry tables), requirements*.txt, Pipfile and setup.cfg. The project is named by
 // pyproject.toml or setup.cfg, else after the directory. Bad lines do not stop the reading:

@@ -49,8 +49,9 @@ in WORKON_HOME), a Python installation's directory (/usr), an interpreter (/usr/
 .venv/bin/python) or an interpreter request (3.12, pypy3.10): the environment is every directory
 on that interpreter's sys.path, built as Python's site module builds it (system site-packages when
 pyvenv.cfg includes them, the user site, .pth files, eggs), without starting Python except to probe
-an interpreter coil has not seen before. -v lists the directories. (--python keeps its meaning:
-the Python that projects' markers are evaluated for.)
+an interpreter coil has not seen before. -v lists the directories. --python with no <dir> in a
+directory that holds no project means the same as --env; with a project it is the Python that
+the project's markers are evaluated for.
 
 With --index or --find-links, -v also shows the newest version offered inside each package's
 common range.
@@ -102,6 +103,11 @@ func checkRun(ctx context.Context, o *checkOptions) error {
 	var inputErrs []string
 	broken := false
 
+	if o.defaultDir && o.Python != "" && !resolver.HasProject(a.Cwd) {
+		// No project here to evaluate markers for: --python names the interpreter whose
+		// installed environment is checked, as --env does.
+		o.Env, o.Python, o.Dirs = o.Python, "", nil
+	}
 	if len(o.Dirs) > 0 {
 		rep, errs, err := checkProjects(ctx, o)
 		if err != nil {
@@ -147,11 +153,6 @@ func checkProjects(ctx context.Context, o *checkOptions) (*resolver.CheckReport,
 		// that every file:line printed is one the user can open.
 		p, err := resolver.ReadProject(a.rel(a.abs(d)), &resolver.ReadOptions{Getenv: a.Getenv})
 		if p == nil {
-			if o.defaultDir && o.Python != "" {
-				// --python names the Python of a project's markers; an interpreter's installed
-				// environment is checked with --env.
-				return nil, nil, usageErrorf("%v; to check the packages installed for %s, run 'coil check --env %s'", err, o.Python, o.Python)
-			}
 			return nil, nil, usageErrorf("%v", err)
 		}
 		a.relativize(p)
