@@ -54,7 +54,8 @@ directory that holds no project means the same as --env; with a project it is th
 the project's markers are evaluated for.
 
 With --index or --find-links, -v also shows the newest version offered inside each package's
-common range.
+common range that the projects' Python can install (files whose Requires-Python leaves it out are
+passed over).
 
 Exit status: 0 when everything fits, 1 when there are conflicts (or broken requirements), 2 when
 the input is bad (unreadable files, bad requirement lines, an unknown environment, a file that is
@@ -351,7 +352,8 @@ func (o *checkOptions) probeForEnv(ctx context.Context, exe, hint string) (*inte
 	return found, nil
 }
 
-// lookUpNewest fills each package's newest offered version inside its common range.
+// lookUpNewest fills each package's newest offered version inside its common range that the
+// projects requiring it can install.
 func (o *checkOptions) lookUpNewest(ctx context.Context, rep *resolver.CheckReport) {
 	a := o.app
 	for i := range rep.Packages {
@@ -371,7 +373,7 @@ func (o *checkOptions) lookUpNewest(ctx context.Context, rep *resolver.CheckRepo
 			}
 			offers = append(offers, got...)
 		}
-		if best, ok := resolver.Newest(offers, pr.CommonRange()); ok {
+		if best, ok := pr.NewestOffer(offers); ok {
 			pr.Newest = best.Version.String()
 		}
 	}
