@@ -62,13 +62,20 @@ func (c Config) Mkvirtualenv(s *Script, n NewEnv) error {
 		return err
 	}
 	for _, r := range n.Requirements {
-		s.Exec(n.Env.Python, "-m", "pip", "install", "-r", r)
+		s.ExecOrAbandon(n.Name, n.Env.Python, "-m", "pip", "install", "-r", r)
 	}
 	for _, p := range n.Packages {
-		s.Exec(n.Env.Python, "-m", "pip", "install", p)
+		s.ExecOrAbandon(n.Name, n.Env.Python, "-m", "pip", "install", p)
 	}
 	c.sourceHook(s, c.HookDir, "postmkvirtualenv")
 	return nil
+}
+
+// Abandon removes a new environment whose set-up failed (a pip install of mkvirtualenv's -r or
+// -i), so that no half-made environment is left: only an environment directly inside
+// WORKON_HOME, and without the rmvirtualenv hooks, since it was never finished.
+func (c Config) Abandon(name string) error {
+	return c.Home().Remove(name)
 }
 
 // CopySource resolves cpvirtualenv's source: a name in WORKON_HOME, else a path to an
