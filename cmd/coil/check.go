@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/coilpy/coil/env"
 	"github.com/coilpy/coil/interp"
@@ -361,32 +362,68 @@ func (o *checkOptions) probeForEnv(ctx context.Context, exe, hint string) (*inte
 // asked.
 func (o *checkOptions) lookUpNewest(ctx context.Context, rep *resolver.CheckReport) error {
 	a := o.app
-	for i := range rep.Packages {
-		pr := &rep.Packages[i]
-		var offers []resolver.Offer
-		if o.FindLinks != "" {
+	offers := make([][]resolver.Offer, len(rep.Packages))
+	if o.FindLinks != "" {
+		for i, pr := range rep.Packages {
 			got, err := resolver.ListDir(a.abs(o.FindLinks), pr.Package)
 			if err != nil {
 				a.IO.Warn("%v", err)
 			}
-			offers = append(offers, got...)
+			offers[i] = got
 		}
-		if o.Index != "" {
-			got, err := resolver.ListIndex(ctx, nil, o.Index, pr.Package)
+	}
+	if o.Index != "" {
+		// The pages are fetched a few at a time (a check of many projects asks for hundreds);
+		// the first failure stops the rest.
+		lookCtx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		errs := make([]error, len(rep.Packages))
+		sem := make(chan struct{}, indexLookups)
+		var wg sync.WaitGroup
+		for i := range rep.Packages {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				sem <- struct{}{}
+				defer func() { <-sem }()
+				if lookCtx.Err() != nil {
+					errs[i] = lookCtx.Err()
+					return
+				}
+				got, err := resolver.ListIndex(lookCtx, nil, o.Index, rep.Packages[i].Package)
+				if err != nil && !errors.Is(err, resolver.ErrNoProject) {
+					cancel()
+				}
+				offers[i], errs[i] = append(offers[i], got...), err
+			}()
+		}
+		wg.Wait()
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		var failed error
+		for _, err := range errs {
 			switch {
 			case errors.Is(err, resolver.ErrNoProject):
 				a.IO.Verbosef("note: %v", err)
-			case err != nil:
-				return indexError(o.Index, err)
+			case err != nil && failed == nil && !errors.Is(err, context.Canceled):
+				failed = err
 			}
-			offers = append(offers, got...)
 		}
-		if best, ok := pr.NewestOffer(offers); ok {
-			pr.Newest = best.Version.String()
+		if failed != nil {
+			return indexError(o.Index, failed)
+		}
+	}
+	for i := range rep.Packages {
+		if best, ok := rep.Packages[i].NewestOffer(offers[i]); ok {
+			rep.Packages[i].Newest = best.Version.String()
 		}
 	}
 	return nil
 }
+
+// indexLookups is how many index pages coil check fetches at once.
+const indexLookups = 8
 
 // indexError says that the index given with --index failed, and what to do about it.
 func indexError(index string, err error) error {
