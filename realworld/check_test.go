@@ -9,6 +9,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/coilpy/coil/resolver"
@@ -98,8 +99,11 @@ func TestCheckRealProjects(t *testing.T) {
 		t.Errorf("only %d of %d projects had requirements coil could read", withReqs, len(checkProjects))
 	}
 
-	// Every conflict coil names is one pip cannot resolve either.
+	// Every conflict coil names is one pip cannot resolve either (a few pips at a time: they
+	// mostly wait for the index).
 	conflicting := map[string]bool{}
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 4)
 	for _, c := range rep.Check.Conflicts {
 		conflicting[c.Package] = true
 		var reqs []string
@@ -107,11 +111,18 @@ func TestCheckRealProjects(t *testing.T) {
 			reqs = append(reqs, m.Requirement)
 		}
 		t.Logf("coil reports a conflict on %s: %q", c.Package, reqs)
-		pr := u.run("", py, append([]string{"-m", "pip", "install", "--dry-run", "--ignore-installed", "--no-deps", "--quiet"}, reqs...)...)
-		if pr.code == 0 {
-			t.Errorf("coil calls %q a conflict, pip resolves it:\n%s", reqs, pr)
-		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			pr := u.run("", py, append([]string{"-m", "pip", "install", "--dry-run", "--ignore-installed", "--no-deps", "--quiet"}, reqs...)...)
+			if pr.code == 0 {
+				t.Errorf("coil calls %q a conflict, pip resolves it:\n%s", reqs, pr)
+			}
+		}()
 	}
+	wg.Wait()
 
 	// The newest versions coil proposes, for the packages two or more projects share.
 	var pins []string

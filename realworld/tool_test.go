@@ -173,7 +173,7 @@ func TestTools(t *testing.T) {
 		// Rebuilding with the recorded (gone) interpreter fails and says which one; with
 		// another Python it works, and the injected package comes back.
 		r := u.fails(u.coil("tool", "reinstall", "black"))
-		mustContain(t, "coil tool reinstall's error", r.stderr, filepath.Join(pyDir, "python3"))
+		mustContain(t, "coil tool reinstall's error", r.stderr, filepath.Join(pyDir, "python3"), "--python")
 		u.ok(u.coil("tool", "reinstall", "black", "--python", systemPython))
 		mustContain(t, "black --version", u.ok(u.run("", "black", "--version")).stdout, "black, 24.10.0")
 		u.ok(u.run("", filepath.Join(tools, "black", "bin", "python"), "-c", "import tokenize_rt"))
