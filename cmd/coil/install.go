@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -212,14 +211,7 @@ func installRun(ctx context.Context, o *installOptions) error {
 		CacheDir: a.Dirs.WheelCache(), DownloadDir: filepath.Join(a.Dirs.Cache, "downloads"),
 		Hashes: map[string][]string{}, RequireHashes: o.RequireHashes,
 		Logf: a.IO.Verbosef,
-		// Index pages and metadata files are kept as HTTP caching allows; retries sit
-		// below the cache so that a fresh page needs no network at all.
-		HTTP: &http.Client{Transport: &resolver.CacheTransport{
-			Dir: filepath.Join(a.Dirs.Cache, "http"),
-			Base: &resolver.RetryTransport{Base: &resolver.NetrcTransport{
-				Base: http.DefaultTransport, Machines: resolver.ReadNetrc(a.Getenv),
-			}},
-		}},
+		HTTP: install.NewHTTPClient(filepath.Join(a.Dirs.Cache, "http"), a.Getenv),
 	}
 	// Requirements: files, then the command line.
 	readOpts := &resolver.ReadOptions{Getenv: a.Getenv}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/coilpy/coil/env/install"
 	"github.com/coilpy/coil/env/tool"
 	"github.com/coilpy/coil/interp"
 	"github.com/spf13/cobra"
@@ -80,6 +81,11 @@ func (a *app) tools() *tool.Manager {
 		Prober:           &interp.Prober{Dir: a.Dirs.ProbeCache()},
 		Command:          commandLine(a),
 		CoilVersion:      version,
+		Native: &tool.Native{
+			DownloadDir: filepath.Join(a.Dirs.Cache, "downloads"),
+			HTTP:        install.NewHTTPClient(filepath.Join(a.Dirs.Cache, "http"), a.Getenv),
+			Logf:        a.IO.Verbosef,
+		},
 	}
 	if a.IO.Verbose && !a.IO.Quiet {
 		m.Output = a.IO.ErrOut
