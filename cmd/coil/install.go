@@ -213,52 +213,15 @@ func installRun(ctx context.Context, o *installOptions) error {
 		Logf: a.IO.Verbosef,
 		HTTP: install.NewHTTPClient(filepath.Join(a.Dirs.Cache, "http"), a.Getenv),
 	}
+	opts.Sources = sources
 	// Requirements: files, then the command line.
 	readOpts := &resolver.ReadOptions{Getenv: a.Getenv}
 	var inputErrs []string
-	hashes := map[resolver.Source][]string{}
 	for _, f := range o.Requirements {
-		path := a.rel(a.abs(f))
-		reqs, notes, err := resolver.ReadRequirementsFile(path, readOpts)
-		for _, re := range resolver.ReadErrors(err) {
-			inputErrs = append(inputErrs, re.Error())
-		}
-		if err != nil && len(resolver.ReadErrors(err)) == 0 {
-			inputErrs = append(inputErrs, err.Error())
-		}
-		for _, n := range notes {
-			a.IO.Verbosef("note: %s", n)
-		}
-		for _, r := range reqs {
-			if r.Group == resolver.GroupConstraint {
-				opts.Constraints = append(opts.Constraints, r)
-			} else {
-				opts.Requirements = append(opts.Requirements, r)
-			}
-		}
-		fo := resolver.ReadFileOptions(path, readOpts)
-		if fo.IndexURL != "" {
-			sources.IndexURL = fo.IndexURL
-		}
-		sources.ExtraIndexURLs = append(sources.ExtraIndexURLs, fo.ExtraIndexURLs...)
-		sources.FindLinks = append(sources.FindLinks, fo.FindLinks...)
-		sources.NoIndex = sources.NoIndex || fo.NoIndex
-		opts.Pre = opts.Pre || fo.Pre
-		opts.RequireHashes = opts.RequireHashes || fo.RequireHashes
-		for k, v := range fo.Hashes {
-			hashes[k] = v
-		}
+		inputErrs = append(inputErrs, opts.AddFile(a.rel(a.abs(f)), false, readOpts)...)
 	}
 	for _, f := range o.Constraints {
-		path := a.rel(a.abs(f))
-		reqs, _, err := resolver.ReadRequirementsFile(path, readOpts)
-		for _, re := range resolver.ReadErrors(err) {
-			inputErrs = append(inputErrs, re.Error())
-		}
-		if err != nil && len(resolver.ReadErrors(err)) == 0 {
-			inputErrs = append(inputErrs, err.Error())
-		}
-		opts.Constraints = append(opts.Constraints, reqs...)
+		inputErrs = append(inputErrs, opts.AddFile(a.rel(a.abs(f)), true, readOpts)...)
 	}
 	for _, s := range o.Args {
 		r, err := resolver.ParseRequirement(s)
@@ -274,17 +237,7 @@ func installRun(ctx context.Context, o *installOptions) error {
 	if len(opts.Requirements) == 0 {
 		return usageErrorf("nothing to install: give requirements or -r FILE")
 	}
-	// --hash values: hash-checking mode is on once any requirement has one (as in pip).
-	for _, r := range opts.Requirements {
-		for _, h := range hashes[r.Source] {
-			algo, digest, _ := strings.Cut(h, ":")
-			if algo != "sha256" {
-				return usageErrorf("%s: --hash=%s: only sha256 hashes are supported", r.Source, h)
-			}
-			opts.Hashes[r.Key] = append(opts.Hashes[r.Key], digest)
-			opts.RequireHashes = true
-		}
-	}
+	sources = opts.Sources
 	// Command-line sources go over the configuration: --index-url replaces it, the lists
 	// add to it (as pip's options do).
 	if o.IndexURL != "" {

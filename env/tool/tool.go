@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/coilpy/coil/env"
+	"github.com/coilpy/coil/env/install"
 	"github.com/coilpy/coil/env/wheel"
 	"github.com/coilpy/coil/interp"
 	"github.com/gofrs/flock"
@@ -261,7 +262,7 @@ func (m *Manager) build(ctx context.Context, dir string, r *Receipt, info *inter
 			return m.finish(e, r, info)
 		}
 		os.RemoveAll(dir)
-		var np *needsPipError
+		var np *install.NeedsPipError
 		if !errors.As(err, &np) {
 			return nil, err
 		}
@@ -376,7 +377,7 @@ func (m *Manager) tryNative(ctx context.Context, e *env.Env, ix Index, specs []s
 		return false, err
 	}
 	err = m.installNative(ctx, e, info, ix, specs, upgrade)
-	var np *needsPipError
+	var np *install.NeedsPipError
 	if errors.As(err, &np) {
 		m.logf("Installing with pip: %v", np.Reason)
 		return false, nil
