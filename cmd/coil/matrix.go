@@ -92,6 +92,7 @@ func matrixRun(ctx context.Context, o *matrixOptions) error {
 			e, _, err := a.createEnv(ctx, opts, seed)
 			return e, err
 		},
+		Native:    a.nativeInstall(),
 		LookPath:  lookPath,
 		Stdout:    a.IO.Out,
 		Stderr:    a.IO.ErrOut,

@@ -15,6 +15,7 @@ import (
 
 	"github.com/coilpy/coil/env"
 	"github.com/coilpy/coil/env/matrix"
+	"github.com/coilpy/coil/env/install"
 	"github.com/coilpy/coil/env/tool"
 	"github.com/coilpy/coil/interp"
 	"github.com/coilpy/coil/shim"
@@ -91,6 +92,9 @@ type Setup struct {
 	Index        tool.Index // pip's index options for them
 	Environ      []string   // pip's environment
 	PipOutput    io.Writer  // pip's output, or nil
+	// Native, when set, is the template of coil's own installer for the requirements (its
+	// caches, HTTP client, Getenv, Logf); pip installs only what it leaves. Nil: pip does all.
+	Native *install.Request
 	Getenv       func(string) string
 
 	// Find resolves a request to an interpreter (installing one if need be).
@@ -246,7 +250,8 @@ func (s *Setup) venv(ctx context.Context, info *interp.Info) (*env.Env, bool, er
 		for _, r := range s.Requirements {
 			args = append(args, "-r", r)
 		}
-		if err := tool.Pip(ctx, e, s.Environ, s.PipOutput, args...); err != nil {
+		pip := func() error { return tool.Pip(ctx, e, s.Environ, s.PipOutput, args...) }
+		if err := tool.InstallFiles(ctx, e, info, s.Native, s.Requirements, s.Index, pip); err != nil {
 			return nil, false, err
 		}
 	}

@@ -153,3 +153,17 @@ func Packages(ctx context.Context, e *env.Env, info *interp.Info, r Request) (*R
 	}
 	return res, nil
 }
+
+// OrPip installs r with Packages and, when coil leaves the request to pip (*NeedsPipError),
+// runs pip instead. It returns whether pip ran.
+func OrPip(ctx context.Context, e *env.Env, info *interp.Info, r Request, pip func() error) (bool, error) {
+	_, err := Packages(ctx, e, info, r)
+	var np *NeedsPipError
+	if !errors.As(err, &np) {
+		return false, err
+	}
+	if r.Logf != nil {
+		r.Logf("Installing with pip: %v", np.Reason)
+	}
+	return true, pip()
+}

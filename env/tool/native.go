@@ -2,24 +2,12 @@ package tool
 
 import (
 	"context"
-	"net/http"
 	"strings"
 
 	"github.com/coilpy/coil/env"
 	"github.com/coilpy/coil/env/install"
 	"github.com/coilpy/coil/interp"
 )
-
-// Native lets the Manager install a tool's packages itself (env/install: resolution against
-// pip's configured index, wheels linked from the shared cache) instead of running pip in the
-// tool's environment. Whatever coil does not install itself (a package offered only as an sdist,
-// a URL or path requirement, a remote find-links page) still goes through pip.
-type Native struct {
-	DownloadDir string       // downloaded wheels (the unpacked ones live in Manager.WheelCache)
-	HTTP        *http.Client // index access (install.NewHTTPClient); nil: http.DefaultClient
-	// Logf reports what is resolved and why pip is used instead (nil: quiet).
-	Logf func(format string, args ...any)
-}
 
 func (m *Manager) logf(format string, args ...any) {
 	if m.Native != nil && m.Native.Logf != nil {
@@ -43,10 +31,27 @@ func (m *Manager) getenv(k string) string {
 // --upgrade, only-if-needed for their dependencies). An *install.NeedsPipError means coil left
 // the request alone and pip should do it; any other error is final.
 func (m *Manager) installNative(ctx context.Context, e *env.Env, info *interp.Info, ix Index, specs []string, upgrade bool) error {
-	_, err := install.Packages(ctx, e, info, install.Request{
-		Specs: specs, IndexURL: ix.IndexURL, FindLinks: ix.FindLinks, NoIndex: ix.NoIndex, Upgrade: upgrade,
-		Getenv: m.getenv, CacheDir: m.WheelCache, DownloadDir: m.Native.DownloadDir, HTTP: m.Native.HTTP,
-		Logf: m.Native.Logf,
-	})
+	r := *m.Native
+	r.Specs, r.IndexURL, r.FindLinks, r.NoIndex, r.Upgrade = specs, ix.IndexURL, ix.FindLinks, ix.NoIndex, upgrade
+	if r.Getenv == nil {
+		r.Getenv = m.getenv
+	}
+	if r.CacheDir == "" {
+		r.CacheDir = m.WheelCache
+	}
+	_, err := install.Packages(ctx, e, info, r)
+	return err
+}
+
+// InstallFiles installs requirements files into e with coil's installer when native (a
+// template: caches, HTTP client, Getenv, Logf) is set, with ix over pip's configuration, and
+// calls pip for what coil leaves to it (or for everything when native is nil).
+func InstallFiles(ctx context.Context, e *env.Env, info *interp.Info, native *install.Request, files []string, ix Index, pip func() error) error {
+	if native == nil {
+		return pip()
+	}
+	r := *native
+	r.Files, r.IndexURL, r.FindLinks, r.NoIndex = files, ix.IndexURL, ix.FindLinks, ix.NoIndex
+	_, err := install.OrPip(ctx, e, info, r, pip)
 	return err
 }

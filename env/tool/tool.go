@@ -43,9 +43,12 @@ type Manager struct {
 	CoilVersion string
 	// Output receives pip's output as it runs; nil discards it (errors still quote its end).
 	Output io.Writer
-	// Native, when set, makes coil install packages itself wherever it can (see Native); nil
-	// leaves everything but a local dependency-free wheel to pip.
-	Native *Native
+	// Native, when set, makes coil install packages itself wherever it can: it is the template
+	// of install.Packages' request (caches, HTTP client, Logf; Getenv defaults to Environ's,
+	// CacheDir to WheelCache). What coil leaves to pip (a package offered only as an sdist, a
+	// URL requirement, a find-links web page) still goes through pip, seeded into the tool's
+	// environment. Nil leaves everything but a local dependency-free wheel to pip.
+	Native *install.Request
 }
 
 // Tool is an installed application.
