@@ -14,8 +14,8 @@ import (
 	"strings"
 
 	"github.com/coilpy/coil/env"
-	"github.com/coilpy/coil/env/matrix"
 	"github.com/coilpy/coil/env/install"
+	"github.com/coilpy/coil/env/matrix"
 	"github.com/coilpy/coil/env/tool"
 	"github.com/coilpy/coil/interp"
 	"github.com/coilpy/coil/shim"
@@ -95,7 +95,7 @@ type Setup struct {
 	// Native, when set, is the template of coil's own installer for the requirements (its
 	// caches, HTTP client, Getenv, Logf); pip installs only what it leaves. Nil: pip does all.
 	Native *install.Request
-	Getenv       func(string) string
+	Getenv func(string) string
 
 	// Find resolves a request to an interpreter (installing one if need be).
 	Find func(ctx context.Context, version string) (*interp.Found, error)
