@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"os/signal"
 	"path/filepath"
 	"strings"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/coilpy/coil/env"
 	"github.com/coilpy/coil/env/install"
+	"github.com/coilpy/coil/env/tool"
 	"github.com/coilpy/coil/interp"
 	"github.com/coilpy/coil/resolver"
 	"github.com/spf13/cobra"
@@ -35,6 +37,9 @@ type installOptions struct {
 	OnlyBinary    []string
 	NoBinary      []string
 	RequireHashes bool
+	// OrPip hands what coil's installer leaves (sdists, URL and editable requirements) to the
+	// environment's pip, with the same requirements (mkvirtualenv -r/-i use it).
+	OrPip bool
 }
 
 func newCmdInstall(a *app) *cobra.Command {
@@ -84,6 +89,8 @@ be resolved or installed, 2 for bad input (a bad requirement line, an unknown en
 	f.StringArrayVar(&o.OnlyBinary, "only-binary", nil, "only wheels (':all:'; coil installs only wheels anyway)")
 	f.StringArrayVar(&o.NoBinary, "no-binary", nil, "not supported: coil does not build sdists yet")
 	f.BoolVar(&o.RequireHashes, "require-hashes", false, "every requirement must be pinned with --hash in its file")
+	f.BoolVar(&o.OrPip, "or-pip", false, "let the environment's pip install what coil leaves (sdists, URL and editable requirements)")
+	_ = f.MarkHidden("or-pip")
 	return cmd
 }
 
@@ -184,6 +191,9 @@ func installRun(ctx context.Context, o *installOptions) error {
 	// Ctrl-C or a TERM stops between steps and rolls back instead of leaving half an install.
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if o.OrPip {
+		return installOrPip(ctx, o)
+	}
 	if len(o.Editables) > 0 {
 		return usageErrorf("-e %s: editable installs are not supported yet; use pip for them", o.Editables[0])
 	}
@@ -302,6 +312,65 @@ func installRun(ctx context.Context, o *installOptions) error {
 		a.IO.Verbosef("Replaced %s %s", d.Name, d.Version)
 	}
 	a.IO.Status("%s Installed %s", a.IO.Green("✓"), strings.Join(names, " "))
+	return nil
+}
+
+// installOrPip is coil install --or-pip: coil's installer, and the environment's pip, shown as it
+// runs, for what it leaves (editables go to pip whole).
+func installOrPip(ctx context.Context, o *installOptions) error {
+	a := o.app
+	t, err := a.installTarget(ctx, o.Env)
+	if err != nil {
+		return err
+	}
+	args := []string{"install"}
+	for _, f := range o.Requirements {
+		args = append(args, "-r", a.abs(f))
+	}
+	for _, e := range o.Editables {
+		args = append(args, "-e", e)
+	}
+	args = append(args, o.Args...)
+	pip := func() error {
+		if _, err := tool.FindDist(t.Env, "pip"); err != nil {
+			return usageErrorf("%s has no pip to install what coil leaves to it", t.Env.Dir)
+		}
+		cmd := exec.CommandContext(ctx, t.Env.Python, append([]string{"-m", "pip"}, args...)...)
+		cmd.Env = t.Env.RunEnviron(a.Environ)
+		cmd.Stdin, cmd.Stdout, cmd.Stderr = a.IO.In, a.IO.Out, a.IO.ErrOut
+		if err := cmd.Run(); err != nil {
+			return &silentExit{code: exitError}
+		}
+		return nil
+	}
+	if len(o.Editables) > 0 {
+		return pip()
+	}
+	r := a.nativeInstall()
+	for _, f := range o.Requirements {
+		r.Files = append(r.Files, a.abs(f))
+	}
+	r.Specs = o.Args
+	r.IndexURL, r.ExtraIndexURLs, r.NoIndex, r.Upgrade = o.IndexURL, o.ExtraIndex, o.NoIndex, o.Upgrade
+	for _, fl := range o.FindLinks {
+		r.FindLinks = append(r.FindLinks, a.abs(fl))
+	}
+	res, err := install.Packages(ctx, t.Env, t.Info, *r)
+	var np *install.NeedsPipError
+	if errors.As(err, &np) {
+		a.IO.Verbosef("Installing with pip: %v", np.Reason)
+		return pip()
+	}
+	if err != nil {
+		return err
+	}
+	var names []string
+	for _, it := range res.Installed {
+		names = append(names, it.Name+"-"+it.Version.String())
+	}
+	if len(names) > 0 {
+		a.IO.Status("%s Installed %s", a.IO.Green("✓"), strings.Join(names, " "))
+	}
 	return nil
 }
 

@@ -360,7 +360,16 @@ func (a *app) makeNamedEnv(ctx context.Context, cfg workon.Config, name string, 
 	if len(seeded) > 0 {
 		a.IO.Status("Seeded %s", strings.Join(seeded, ", "))
 	}
-	return workon.NewEnv{Name: name, Env: e, Requirements: reqs, Packages: o.Packages, CD: cfg.WorkonCD}, nil
+	n := workon.NewEnv{Name: name, Env: e, Requirements: reqs, Packages: o.Packages, CD: cfg.WorkonCD}
+	if len(reqs) > 0 || len(o.Packages) > 0 {
+		// coil's own installer, the environment's pip for what it leaves.
+		self, err := selfPath()
+		if err != nil {
+			return workon.NewEnv{}, err
+		}
+		n.Installer = []string{self, "install", "--env", e.Dir, "--or-pip"}
+	}
+	return n, nil
 }
 
 // reuseNamedEnv is makeNamedEnv for an environment that is already there.
@@ -378,7 +387,16 @@ func (a *app) reuseNamedEnv(cfg workon.Config, name string, e *env.Env, o *mkOpt
 	for _, r := range o.Requirements {
 		reqs = append(reqs, a.abs(r))
 	}
-	return workon.NewEnv{Name: name, Env: e, Requirements: reqs, Packages: o.Packages, CD: cfg.WorkonCD}, nil
+	n := workon.NewEnv{Name: name, Env: e, Requirements: reqs, Packages: o.Packages, CD: cfg.WorkonCD}
+	if len(reqs) > 0 || len(o.Packages) > 0 {
+		// coil's own installer, the environment's pip for what it leaves.
+		self, err := selfPath()
+		if err != nil {
+			return workon.NewEnv{}, err
+		}
+		n.Installer = []string{self, "install", "--env", e.Dir, "--or-pip"}
+	}
+	return n, nil
 }
 
 func newCmdMkvirtualenv(a *app) *cobra.Command {

@@ -27,6 +27,9 @@ func (o *Options) AddFile(path string, constraint bool, ro *resolver.ReadOptions
 	}
 	for _, n := range notes {
 		o.logf("note: %s", n)
+		if n.Unread {
+			o.unread = append(o.unread, n.String())
+		}
 	}
 	if constraint {
 		o.Constraints = append(o.Constraints, reqs...)
@@ -118,9 +121,12 @@ func Packages(ctx context.Context, e *env.Env, info *interp.Info, r Request) (*R
 		// Lines coil's reader does not take may still be pip's (and pip words its own errors).
 		return nil, &NeedsPipError{errors.New(bad[0])}
 	}
+	if len(o.unread) > 0 {
+		return nil, &NeedsPipError{errors.New(o.unread[0])}
+	}
 	for _, req := range o.Requirements {
-		if req.URL != "" || req.Editable {
-			return nil, &NeedsPipError{fmt.Errorf("%s: %s is a URL or editable requirement", where(req), req.String())}
+		if req.URL != "" || req.Editable || req.Location != "" {
+			return nil, &NeedsPipError{fmt.Errorf("%s: %s is a path, URL or editable requirement", where(req), req.String())}
 		}
 	}
 	if r.IndexURL != "" {
