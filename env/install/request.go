@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"os"
+	"os/exec"
 	"strings"
 
 	"github.com/coilpy/coil/env"
@@ -85,6 +87,10 @@ type Request struct {
 	FindLinks      []string // local directories (file:// URLs too)
 	NoIndex        bool
 	Upgrade        bool
+	// Compile writes the bytecode of the environment's site-packages once the packages are in
+	// (as pip does), for environments that run many times (matrix, CI): without it every run
+	// compiles on import when PYTHONDONTWRITEBYTECODE is set.
+	Compile bool
 	// Getenv reads pip's environment variables and finds its configuration files.
 	Getenv func(string) string
 	// CacheDir, DownloadDir, HTTP and Logf are as in Options.
@@ -157,7 +163,47 @@ func Packages(ctx context.Context, e *env.Env, info *interp.Info, r Request) (*R
 	for _, it := range res.Installed {
 		o.logf("Installed %s %s", it.Name, it.Version)
 	}
+	if r.Compile && len(res.Installed) > 0 {
+		compileInstalled(ctx, NewTarget(e, info), res.Installed, o.logf)
+	}
 	return res, nil
+}
+
+// compileInstalled writes the bytecode of what was just installed with the environment's
+// interpreter (compileall, as pip does after an install; other packages, such as a seeded pip,
+// are left as they are). Failures (a file of another Python's syntax) are only reported: pip
+// ignores them too, and Python compiles such a file on import anyway.
+func compileInstalled(ctx context.Context, t *Target, installed []*Item, logf func(string, ...any)) {
+	want := map[string]bool{}
+	for _, it := range installed {
+		want[it.Name] = true
+	}
+	dists, _ := resolver.ReadInstalled(t.Env.SitePackages())
+	var files []string
+	for _, d := range dists {
+		if !want[d.Key] {
+			continue
+		}
+		want[d.Key] = false // the first of a name is the one installed
+		paths, err := RecordFiles(d, t.Env.Dir)
+		if err != nil {
+			continue
+		}
+		for _, p := range paths {
+			if strings.HasSuffix(p, ".py") {
+				files = append(files, p)
+			}
+		}
+	}
+	if len(files) == 0 {
+		return
+	}
+	cmd := exec.CommandContext(ctx, t.Env.Python, "-m", "compileall", "-q", "-i", "-")
+	cmd.Env = t.Env.RunEnviron(os.Environ())
+	cmd.Stdin = strings.NewReader(strings.Join(files, "\n") + "\n")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		logf("note: compiling the bytecode in %s: %v %s", t.Env.Dir, err, strings.TrimSpace(string(out)))
+	}
 }
 
 // OrPip installs r with Packages and, when coil leaves the request to pip (*NeedsPipError),

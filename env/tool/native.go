@@ -52,6 +52,7 @@ func InstallFiles(ctx context.Context, e *env.Env, info *interp.Info, native *in
 	}
 	r := *native
 	r.Files, r.IndexURL, r.FindLinks, r.NoIndex = files, ix.IndexURL, ix.FindLinks, ix.NoIndex
+	r.Compile = true // environments that run many times (matrix, CI, a project's venv), as pip would leave them
 	_, err := install.OrPip(ctx, e, info, r, pip)
 	return err
 }
