@@ -3,6 +3,7 @@ package resolver
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -105,11 +106,42 @@ type PackageRange struct {
 	// (see ListIndex, ListDir, Newest); CheckProjects leaves it empty.
 	Newest string `json:"newest,omitempty"`
 
-	r Range
+	r       Range
+	pythons []Version // the Python of each project whose requirement on the package applies
 }
 
 // CommonRange returns the package's common range, for Newest.
 func (p PackageRange) CommonRange() Range { return p.r }
+
+// NewestOffer returns the newest offer inside the package's common range that every project
+// requiring the package could install, judged as pip's finder judges a file: not yanked, and
+// its Requires-Python (when it has one) admitting each of those projects' Python. A
+// Requires-Python that does not parse is ignored, as pip ignores it.
+func (p PackageRange) NewestOffer(offers []Offer) (Offer, bool) {
+	var usable []Offer
+	for _, o := range offers {
+		if admitsPythons(o.RequiresPython, p.pythons) {
+			usable = append(usable, o)
+		}
+	}
+	return Newest(usable, p.r)
+}
+
+func admitsPythons(requiresPython string, pythons []Version) bool {
+	if strings.TrimSpace(requiresPython) == "" {
+		return true
+	}
+	set, err := ParseSpecifierSet(requiresPython)
+	if err != nil {
+		return true
+	}
+	for _, v := range pythons {
+		if !set.Contains(v, true) {
+			return false
+		}
+	}
+	return true
+}
 
 // pkgDemands groups the demands on one package.
 type pkgDemands struct {
@@ -118,6 +150,7 @@ type pkgDemands struct {
 	projects int
 	last     int // index of the last project counted
 	pre      bool
+	pythons  []Version
 }
 
 // CheckProjects checks that the requirements of all projects can be satisfied together: for
@@ -176,6 +209,9 @@ func CheckProjects(projects []*Project, opts CheckOptions) (*CheckReport, error)
 			if pd.last != pi {
 				pd.last = pi
 				pd.projects++
+				if v, err := ParseVersion(python); err == nil && !slices.ContainsFunc(pd.pythons, func(x Version) bool { return x.Compare(v) == 0 }) {
+					pd.pythons = append(pd.pythons, v)
+				}
 			}
 			pd.pre = pd.pre || d.names
 		}
@@ -195,7 +231,7 @@ func CheckProjects(projects []*Project, opts CheckOptions) (*CheckReport, error)
 			common = common.Intersect(d.r)
 		}
 		common = gate(common)
-		pr := PackageRange{Package: k, Projects: pd.projects, Range: common.String(), Prereleases: pre, r: common}
+		pr := PackageRange{Package: k, Projects: pd.projects, Range: common.String(), Prereleases: pre, r: common, pythons: pd.pythons}
 		if w, ok := common.Witness(); ok {
 			pr.Witness = w.String()
 		}

@@ -246,3 +246,49 @@ func BenchmarkCheck(b *testing.B) {
 		b.ReportMetric(float64(len(rep.Conflicts)), "conflicts")
 	}
 }
+
+// The newest offer proposed for a package must be one every project requiring it can install:
+// pip passes over files whose Requires-Python leaves out the project's Python.
+func TestNewestOfferRequiresPython(t *testing.T) {
+	offer := func(v, requiresPython string, yanked bool) Offer {
+		return Offer{Name: "foo", Version: MustParseVersion(v), Filename: "foo-" + v + ".tar.gz", RequiresPython: requiresPython, Yanked: yanked}
+	}
+	offers := []Offer{
+		offer("3.0", ">=3.12", false),
+		offer("2.2", ">=3.10", true), // yanked
+		offer("2.1", ">=3.10", false),
+		offer("2.0", "not a specifier", false), // ignored, as pip ignores it
+		offer("1.0", "", false),
+	}
+	for _, tc := range []struct {
+		pythons []string
+		want    string
+	}{
+		{[]string{"3.12"}, "3.0"},
+		{[]string{"3.11"}, "2.1"},
+		{[]string{"3.11", "3.13"}, "2.1"},
+		{[]string{"3.9"}, "2.0"},
+	} {
+		var ps []*Project
+		for _, py := range tc.pythons {
+			p := &Project{Name: "p" + py, Requirements: []Requirement{mustReq(t, "foo>=1")}}
+			p.Env = env(t, py)
+			ps = append(ps, p)
+		}
+		rep, err := CheckProjects(ps, CheckOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rep.Packages) != 1 {
+			t.Fatalf("packages %+v", rep.Packages)
+		}
+		o, ok := rep.Packages[0].NewestOffer(offers)
+		if !ok || o.Version.String() != tc.want {
+			t.Errorf("pythons %v: newest offer %v (%v), want %s", tc.pythons, o.Version, ok, tc.want)
+		}
+	}
+	// Without a project's Python to go by, only the range and yanking count.
+	if o, ok := (PackageRange{r: AllVersions()}).NewestOffer(offers); !ok || o.Version.String() != "3.0" {
+		t.Errorf("no pythons: newest offer %v", o.Version)
+	}
+}

@@ -164,7 +164,8 @@
 //
 // ListIndex (PEP 503 HTML or PEP 691 JSON simple repositories) and ListDir (wheel and sdist
 // names in a find-links directory) list what is offered; Newest picks the newest offer in a
-// Range.
+// Range, and PackageRange.NewestOffer the newest one in a package's common range whose
+// Requires-Python admits the Python of every project requiring the package.
 //
 // # Differences from packaging
 //

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -54,7 +55,8 @@ directory that holds no project means the same as --env; with a project it is th
 the project's markers are evaluated for.
 
 With --index or --find-links, -v also shows the newest version offered inside each package's
-common range.
+common range that the projects' Python can install (files whose Requires-Python leaves it out are
+passed over). An index that cannot be reached is an error.
 
 Exit status: 0 when everything fits, 1 when there are conflicts (or broken requirements), 2 when
 the input is bad (unreadable files, bad requirement lines, an unknown environment, a file that is
@@ -179,7 +181,9 @@ func checkProjects(ctx context.Context, o *checkOptions) (*resolver.CheckReport,
 		return nil, nil, err
 	}
 	if o.Index != "" || o.FindLinks != "" {
-		o.lookUpNewest(ctx, rep)
+		if err := o.lookUpNewest(ctx, rep); err != nil {
+			return nil, nil, err
+		}
 	}
 	return rep, inputErrs, nil
 }
@@ -351,8 +355,11 @@ func (o *checkOptions) probeForEnv(ctx context.Context, exe, hint string) (*inte
 	return found, nil
 }
 
-// lookUpNewest fills each package's newest offered version inside its common range.
-func (o *checkOptions) lookUpNewest(ctx context.Context, rep *resolver.CheckReport) {
+// lookUpNewest fills each package's newest offered version inside its common range that the
+// projects requiring it can install. A project the index does not know is a note; an index that
+// cannot be reached or answers with an error fails the check, as it cannot say what it was
+// asked.
+func (o *checkOptions) lookUpNewest(ctx context.Context, rep *resolver.CheckReport) error {
 	a := o.app
 	for i := range rep.Packages {
 		pr := &rep.Packages[i]
@@ -366,15 +373,28 @@ func (o *checkOptions) lookUpNewest(ctx context.Context, rep *resolver.CheckRepo
 		}
 		if o.Index != "" {
 			got, err := resolver.ListIndex(ctx, nil, o.Index, pr.Package)
-			if err != nil {
+			switch {
+			case errors.Is(err, resolver.ErrNoProject):
 				a.IO.Verbosef("note: %v", err)
+			case err != nil:
+				return indexError(o.Index, err)
 			}
 			offers = append(offers, got...)
 		}
-		if best, ok := resolver.Newest(offers, pr.CommonRange()); ok {
+		if best, ok := pr.NewestOffer(offers); ok {
 			pr.Newest = best.Version.String()
 		}
 	}
+	return nil
+}
+
+// indexError says that the index given with --index failed, and what to do about it.
+func indexError(index string, err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return fmt.Errorf("the index %s could not be reached (%v); check the --index URL and the network", index, ue.Err)
+	}
+	return fmt.Errorf("the index %s failed: %v; check the --index URL", index, err)
 }
 
 func printCheck(a *app, o *checkOptions, r *checkJSON) {

@@ -377,6 +377,10 @@ request (or --python), the same spec, index options and injected packages. Use i
 					req = t.Receipt.Python
 				}
 				found, err := a.findPython(c.Context(), req)
+				if err != nil && python == "" && req != "" {
+					// The broken-tool hint leads here: say how to go on.
+					return fmt.Errorf("reinstall %s: %w; give another interpreter with --python (coil tool reinstall %s --python VERSION)", t.Name, err, t.Name)
+				}
 				if err != nil {
 					return fmt.Errorf("reinstall %s: %w", t.Name, err)
 				}

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/coilpy/coil/env"
+	"github.com/coilpy/coil/env/install"
 	"github.com/coilpy/coil/env/workon"
 	"github.com/coilpy/coil/shim"
 	"github.com/spf13/cobra"
@@ -255,6 +256,7 @@ func newCmdWrapper(a *app) *cobra.Command {
 		newCmdWipeenv(a),
 		newCmdSetvirtualenvproject(a),
 		newCmdRunHook(a),
+		newCmdAbandon(a),
 		newCmdExpandPath(a),
 		newCmdAbsPath(a),
 		newCmdSitePackagesDir(a),
@@ -960,6 +962,37 @@ func newCmdWipeenv(a *app) *cobra.Command {
 			}
 			fmt.Fprintf(a.IO.Out, "Uninstalling packages:\n%s\n\n", strings.Join(names, "\n"))
 			return workon.Uninstall(c.Context(), e, names, a.Environ, a.IO.Out, a.IO.ErrOut)
+		},
+	}
+}
+
+// newCmdAbandon removes a new environment whose pip install failed in mkvirtualenv (the shell
+// function __coil_abandon), and says why on one line: when the index pip uses cannot be reached,
+// that.
+func newCmdAbandon(a *app) *cobra.Command {
+	return &cobra.Command{
+		Use:    "abandon NAME",
+		Short:  "Remove a new environment whose set-up failed",
+		Hidden: true,
+		Args:   fnArgs("abandon NAME", cobra.ExactArgs(1)),
+		RunE: func(c *cobra.Command, args []string) error {
+			cfg := a.workonConfig()
+			dir, err := cfg.Home().Path(args[0])
+			if err != nil {
+				return err
+			}
+			var cause error
+			if sources, err := install.LoadPipConfig(a.Getenv, dir); err == nil {
+				cause = install.Probe(c.Context(), nil, sources.Indexes())
+			}
+			if err := cfg.Abandon(args[0]); err != nil {
+				return err
+			}
+			msg := fmt.Sprintf("mkvirtualenv: the packages could not be installed into the new environment %s, so it was removed", args[0])
+			if cause != nil {
+				msg += ": " + cause.Error()
+			}
+			return errors.New(msg)
 		},
 	}
 }

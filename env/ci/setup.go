@@ -231,7 +231,8 @@ func Links(dir string, infos []*interp.Info) (string, error) {
 }
 
 // venv makes (or reuses, when it has the same Python, and pip if pip is wanted) the job's
-// virtual environment and installs the requirements with its pip.
+// virtual environment and installs the requirements with its pip. An environment it made is
+// removed again when the requirements cannot be installed.
 func (s *Setup) venv(ctx context.Context, info *interp.Info) (*env.Env, bool, error) {
 	seed := s.Seed || len(s.Requirements) > 0
 	e, err := env.Open(s.VenvDir)
@@ -252,6 +253,11 @@ func (s *Setup) venv(ctx context.Context, info *interp.Info) (*env.Env, bool, er
 		}
 		pip := func() error { return tool.Pip(ctx, e, s.Environ, s.PipOutput, args...) }
 		if err := tool.InstallFiles(ctx, e, info, s.Native, s.Requirements, s.Index, pip); err != nil {
+			if !reuse {
+				// The environment was made for this job only to hold these requirements: leave
+				// nothing half-made behind.
+				os.RemoveAll(e.Dir)
+			}
 			return nil, false, err
 		}
 	}

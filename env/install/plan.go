@@ -199,6 +199,9 @@ func Resolve(ctx context.Context, t *Target, o Options) (*Plan, error) {
 	}
 	res, err := resolver.Solve(ctx, p, o.Requirements, o.Constraints, resolver.SolveOptions{Env: t.Markers, Pre: o.Pre || o.Sources.Pre})
 	if err != nil {
+		if ue, ok := AsUnreachable(err, client.Indexes); ok {
+			return nil, ue
+		}
 		return nil, sdistOnly(err)
 	}
 	plan := &Plan{Target: t, opts: o, client: client}

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/coilpy/coil/env"
+	"github.com/coilpy/coil/env/install"
 )
 
 // PipError is a pip run that failed; it quotes the end of pip's output, where pip says why.
@@ -16,12 +17,18 @@ type PipError struct {
 	Args   []string
 	Err    error
 	Output string // the last lines pip printed
+	// Cause is what coil found out about the failure when pip's own words may hide it: an
+	// index that could not be reached (*install.UnreachableError). It ends the message.
+	Cause error
 }
 
 func (e *PipError) Error() string {
 	msg := fmt.Sprintf("pip %s: %v", strings.Join(e.Args, " "), e.Err)
 	if e.Output != "" {
 		msg += "\n" + e.Output
+	}
+	if e.Cause != nil {
+		msg += "\ncoil: " + e.Cause.Error()
 	}
 	return msg
 }
@@ -46,9 +53,73 @@ func Pip(ctx context.Context, e *env.Env, environ []string, out io.Writer, args 
 	}
 	cmd.Stdout, cmd.Stderr = w, w
 	if err := cmd.Run(); err != nil {
-		return &PipError{Args: args, Err: err, Output: lastLines(buf.String(), 12)}
+		pe := &PipError{Args: args, Err: err, Output: lastLines(buf.String(), 12)}
+		if ctx.Err() == nil && lookedForPackages(buf.String()) {
+			pe.Cause = install.Probe(ctx, nil, pipIndexes(e, cmd.Env, args))
+		}
+		return pe
 	}
 	return nil
+}
+
+// lookedForPackages reports whether pip's output says it found no distribution or could not
+// fetch from an index: then the index itself may be out of reach, which pip (with retries off,
+// or once the retries are spent) does not always say.
+func lookedForPackages(out string) bool {
+	for _, s := range []string{
+		"No matching distribution found", "Could not find a version that satisfies",
+		"Could not fetch URL", "Failed to establish a new connection", "Max retries exceeded",
+		"NewConnectionError", "ConnectTimeoutError", "ProxyError", "SSLError",
+	} {
+		if strings.Contains(out, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// pipIndexes lists the indexes a pip run used: --index-url, --extra-index-url and --no-index
+// in its arguments over pip's configuration (files and PIP_* variables) for the environment.
+func pipIndexes(e *env.Env, environ, args []string) []string {
+	getenv := func(k string) string {
+		for i := len(environ) - 1; i >= 0; i-- {
+			if v, ok := strings.CutPrefix(environ[i], k+"="); ok {
+				return v
+			}
+		}
+		return ""
+	}
+	sources, err := install.LoadPipConfig(getenv, e.Dir)
+	if err != nil {
+		return nil
+	}
+	var extras []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		val := func(flag string) (string, bool) {
+			if v, ok := strings.CutPrefix(a, flag+"="); ok {
+				return v, true
+			}
+			if a == flag && i+1 < len(args) {
+				i++
+				return args[i], true
+			}
+			return "", false
+		}
+		if v, ok := val("--index-url"); ok {
+			sources.IndexURL = v
+		} else if v, ok := val("-i"); ok {
+			sources.IndexURL = v
+		} else if v, ok := val("--extra-index-url"); ok {
+			extras = append(extras, v)
+		} else if a == "--no-index" {
+			sources.NoIndex = true
+		}
+	}
+	if extras != nil {
+		sources.ExtraIndexURLs = extras
+	}
+	return sources.Indexes()
 }
 
 // lastLines keeps the final n non-empty lines of s, indented for an error message.

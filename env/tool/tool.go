@@ -445,6 +445,11 @@ func (m *Manager) Upgrade(ctx context.Context, app string, force bool) (*Tool, e
 		if err := m.Pip(ctx, t.Env, args...); err != nil {
 			return nil, err
 		}
+		// When the index cannot be reached, pip keeps what is installed and exits 0, saying so
+		// only in warnings (and not at all with its retries off): coil checks that it could look.
+		if err := install.Probe(ctx, nil, pipIndexes(t.Env, t.Env.RunEnviron(m.Environ), args)); err != nil {
+			return nil, fmt.Errorf("upgrade %s: pip could not look for a newer version, so nothing changed: %w", t.Name, err)
+		}
 		r.Installer = "pip"
 	}
 	return m.relink(t, force)

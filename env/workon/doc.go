@@ -63,7 +63,12 @@
 // virtualenvwrapper here and not with coil. Beyond the suite: names are validated (no path
 // separators, no ".."); rmvirtualenv and the other removals delete only environments inside
 // WORKON_HOME (a symlink there is unlinked, never followed); mkvirtualenv on an existing
-// environment keeps it as it is (virtualenv would re-seed it); project templates (-t) are
+// environment keeps it as it is (virtualenv would re-seed it); when one of mkvirtualenv's pip
+// installs (-r, -i; also in mktmpenv and mkproject) fails, the new environment is deactivated
+// and removed again and the function returns 1, with coil's line last (naming the index when it
+// could not be reached), where virtualenvwrapper leaves it half-made and goes on to
+// postmkvirtualenv (with VIRTUALENVWRAPPER_VIRTUALENV naming another program, coil does as
+// virtualenvwrapper does); project templates (-t) are
 // executables in $VIRTUALENVWRAPPER_HOOK_DIR/project_templates instead of Python plugins; and
 // `workon .` first looks for the environment whose project is the current directory.
 //

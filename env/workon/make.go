@@ -68,13 +68,20 @@ func (c Config) Mkvirtualenv(s *Script, n NewEnv) error {
 		installer = []string{n.Env.Python, "-m", "pip", "install"}
 	}
 	for _, r := range n.Requirements {
-		s.Exec(append(installer[:len(installer):len(installer)], "-r", r)...)
+		s.ExecOrAbandon(n.Name, append(installer[:len(installer):len(installer)], "-r", r)...)
 	}
 	for _, p := range n.Packages {
-		s.Exec(append(installer[:len(installer):len(installer)], p)...)
+		s.ExecOrAbandon(n.Name, append(installer[:len(installer):len(installer)], p)...)
 	}
 	c.sourceHook(s, c.HookDir, "postmkvirtualenv")
 	return nil
+}
+
+// Abandon removes a new environment whose set-up failed (a pip install of mkvirtualenv's -r or
+// -i), so that no half-made environment is left: only an environment directly inside
+// WORKON_HOME, and without the rmvirtualenv hooks, since it was never finished.
+func (c Config) Abandon(name string) error {
+	return c.Home().Remove(name)
 }
 
 // CopySource resolves cpvirtualenv's source: a name in WORKON_HOME, else a path to an

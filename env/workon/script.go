@@ -54,6 +54,19 @@ func (s *Script) Exec(argv ...string) {
 	s.add(s.quote(argv)...)
 }
 
+// ExecOrAbandon runs a step of a new environment's set-up (mkvirtualenv's pip installs) from
+// the current directory. When it fails, the environment is deactivated and removed again
+// (__coil_abandon, which says why on its last line) and the shell function returns 1, without
+// the steps after it.
+func (s *Script) ExecOrAbandon(name string, argv ...string) {
+	cmd := strings.Join(s.quote(argv), " ")
+	if s.fish() {
+		s.add(cmd + "; or begin; __coil_abandon " + s.shell.Quote(name) + "; return 1; end")
+		return
+	}
+	s.add(cmd + " || { __coil_abandon " + s.shell.Quote(name) + "; return 1; }")
+}
+
 // Source reads a file into the shell.
 func (s *Script) Source(path string) {
 	if s.fish() {

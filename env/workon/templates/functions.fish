@@ -38,6 +38,11 @@ function __coil_deactivate_current
     functions -q deactivate; and deactivate
     return 0
 end
+# A new environment whose pip install failed is deactivated and removed again.
+function __coil_abandon
+    __coil_deactivate_current
+    __coil wrapper abandon $argv[1]
+end
 function __coil_activate
     source $argv[1]; or return
     functions -q deactivate; or return 0

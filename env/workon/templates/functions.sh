@@ -192,6 +192,11 @@ function virtualenvwrapper { __coil workon --help; }
 function __coil_deactivate_current {
     if typeset -f deactivate >/dev/null 2>&1; then deactivate; fi
 }
+# A new environment whose pip install failed is deactivated and removed again.
+function __coil_abandon {
+    __coil_deactivate_current
+    __coil wrapper abandon "$1"
+}
 function __coil_activate {
     builtin source "$1" || return
 {{- if eq .Shell "zsh"}}

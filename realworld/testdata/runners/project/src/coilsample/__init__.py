@@ -1,0 +1,5 @@
+"""A sample package for coil's real-world tests."""
+
+
+def add(a, b):
+    return a + b
