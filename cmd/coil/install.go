@@ -230,7 +230,7 @@ func installRun(ctx context.Context, o *installOptions) error {
 	for _, f := range o.Requirements {
 		inputErrs = append(inputErrs, opts.AddFile(a.rel(a.abs(f)), false, readOpts)...)
 	}
-	for _, f := range o.Constraints {
+	for _, f := range append(append([]string(nil), sources.Constraints...), o.Constraints...) {
 		inputErrs = append(inputErrs, opts.AddFile(a.rel(a.abs(f)), true, readOpts)...)
 	}
 	for _, s := range o.Args {

@@ -115,6 +115,9 @@ func Packages(ctx context.Context, e *env.Env, info *interp.Info, r Request) (*R
 	for _, f := range r.Files {
 		bad = append(bad, o.AddFile(f, false, ro)...)
 	}
+	for _, f := range sources.Constraints {
+		bad = append(bad, o.AddFile(f, true, ro)...)
+	}
 	for _, s := range r.Specs {
 		req, err := resolver.ParseRequirement(s)
 		if err != nil {
