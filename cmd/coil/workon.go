@@ -362,9 +362,14 @@ func (a *app) makeNamedEnv(ctx context.Context, cfg workon.Config, name string, 
 	if len(seeded) > 0 {
 		a.IO.Status("Seeded %s", strings.Join(seeded, ", "))
 	}
-	n := workon.NewEnv{Name: name, Env: e, Requirements: reqs, Packages: o.Packages, CD: cfg.WorkonCD}
-	if len(reqs) > 0 || len(o.Packages) > 0 {
-		// coil's own installer, the environment's pip for what it leaves.
+	return newEnvPlan(cfg, name, e, reqs, o.Packages)
+}
+
+// newEnvPlan is what mkvirtualenv does once the environment exists: -r and -i install with
+// coil's own installer (the environment's pip for what it leaves).
+func newEnvPlan(cfg workon.Config, name string, e *env.Env, reqs, pkgs []string) (workon.NewEnv, error) {
+	n := workon.NewEnv{Name: name, Env: e, Requirements: reqs, Packages: pkgs, CD: cfg.WorkonCD}
+	if len(reqs) > 0 || len(pkgs) > 0 {
 		self, err := selfPath()
 		if err != nil {
 			return workon.NewEnv{}, err
@@ -389,16 +394,7 @@ func (a *app) reuseNamedEnv(cfg workon.Config, name string, e *env.Env, o *mkOpt
 	for _, r := range o.Requirements {
 		reqs = append(reqs, a.abs(r))
 	}
-	n := workon.NewEnv{Name: name, Env: e, Requirements: reqs, Packages: o.Packages, CD: cfg.WorkonCD}
-	if len(reqs) > 0 || len(o.Packages) > 0 {
-		// coil's own installer, the environment's pip for what it leaves.
-		self, err := selfPath()
-		if err != nil {
-			return workon.NewEnv{}, err
-		}
-		n.Installer = []string{self, "install", "--env", e.Dir, "--or-pip"}
-	}
-	return n, nil
+	return newEnvPlan(cfg, name, e, reqs, o.Packages)
 }
 
 func newCmdMkvirtualenv(a *app) *cobra.Command {
