@@ -94,6 +94,26 @@ func ListDir(dir, name string) ([]Offer, error) {
 	return out, nil
 }
 
+// IndexFault is an index that could not be reached or answered with an error.
+type IndexFault struct {
+	Op  string // what was being done: "list black"
+	URL string
+	Err error
+}
+
+func (e *IndexFault) Error() string {
+	msg := e.Err.Error()
+	// A transport error repeats the method and URL; its innermost cause says what happened.
+	var ue *url.Error
+	if errors.As(e.Err, &ue) {
+		msg = ue.Err.Error()
+	}
+	return fmt.Sprintf("%s on %s: %s; check that the index is reachable, or point at another with --index-url (pip's configuration and PIP_INDEX_URL set it too)",
+		e.Op, RedactURL(e.URL), msg)
+}
+
+func (e *IndexFault) Unwrap() error { return e.Err }
+
 // Accept asks for PEP 691 JSON and takes PEP 503 HTML as well.
 const simpleAccept = "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.01"
 
@@ -116,14 +136,14 @@ func ListIndex(ctx context.Context, client *http.Client, indexURL, name string) 
 	req.Header.Set("Accept", simpleAccept)
 	resp, err := client.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("list %s on %s: %w", key, indexURL, err)
+		return nil, &IndexFault{Op: "list " + key, URL: indexURL, Err: err}
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode == http.StatusNotFound {
 		return nil, fmt.Errorf("list %s on %s: %w", key, indexURL, ErrNoProject)
 	}
 	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("list %s on %s: %s", key, indexURL, resp.Status)
+		return nil, &IndexFault{Op: "list " + key, URL: indexURL, Err: errors.New(resp.Status)}
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
 	if err != nil {

@@ -75,6 +75,9 @@ func FuzzReadDist(f *testing.F) {
 			if r.Source.Line < 1 || r.Name == "" {
 				t.Fatalf("requirement %+v", r)
 			}
+			if strings.ContainsRune(meta+requires, '\\') {
+				continue // marker values print with escapes evaluated, as in packaging (FuzzParseMarker)
+			}
 			if _, perr := ParseRequirement(r.String()); perr != nil {
 				t.Fatalf("requirement %q formats as %q, which does not parse: %v", r.Name, r.String(), perr)
 			}

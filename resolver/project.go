@@ -33,6 +33,9 @@ type Project struct {
 type Note struct {
 	Source
 	Text string `json:"text"`
+	// Unread marks a line an installer would act on that the reader did not turn into a
+	// requirement (an include by URL, a location that names no distribution).
+	Unread bool `json:"-"`
 }
 
 func (n Note) String() string {

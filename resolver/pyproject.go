@@ -34,6 +34,11 @@ func loadTOML(path string) (*tomlFile, error) {
 		if errors.As(err, &pe) {
 			line, msg = pe.Position.Line, pe.Message
 		}
+		// The decoder gives no line (0) for some errors at the end of the text, and may count
+		// one past the last; the place printed is always a line of the file.
+		if last := strings.Count(strings.TrimSuffix(text, "\n"), "\n") + 1; line < 1 || line > last {
+			line = last
+		}
 		return nil, &ReadError{Source: Source{File: path, Line: line}, Msg: "invalid TOML: " + msg}
 	}
 	return &tomlFile{path: path, data: data, li: newLineIndex(text)}, nil

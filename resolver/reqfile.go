@@ -310,7 +310,7 @@ func (r *reqFileReader) line(path string, n int, line string, constraint bool, s
 		case "--requirement", "--constraint":
 			inc := o.value
 			if strings.Contains(inc, "://") {
-				r.notes = append(r.notes, Note{Source: src, Text: "include " + inc + " not followed (only local files are read)"})
+				r.notes = append(r.notes, Note{Source: src, Text: "include " + inc + " not followed (only local files are read)", Unread: true})
 				continue
 			}
 			if !filepath.IsAbs(inc) {
@@ -361,7 +361,7 @@ func (r *reqFileReader) requirement(src Source, text string, group string, edita
 	}
 	name, version := nameFromLocation(loc, filepath.Dir(src.File))
 	if name == "" {
-		r.notes = append(r.notes, Note{Source: src, Text: fmt.Sprintf("%q names no distribution (add #egg=NAME); not checked", loc)})
+		r.notes = append(r.notes, Note{Source: src, Text: fmt.Sprintf("%q names no distribution (add #egg=NAME); not checked", loc), Unread: true})
 		return
 	}
 	spec := ""
@@ -383,6 +383,8 @@ func (r *reqFileReader) requirement(src Source, text string, group string, edita
 	}
 	if strings.Contains(loc, "://") {
 		req.URL = loc
+	} else {
+		req.Location = loc
 	}
 	req.Source, req.Group, req.Editable = src, group, editable
 	r.reqs = append(r.reqs, req)

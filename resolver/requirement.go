@@ -26,6 +26,10 @@ type Requirement struct {
 	Source Source `json:"source"`
 	// Editable marks a requirements file's "-e" line.
 	Editable bool `json:"editable,omitempty"`
+	// Location is the local path (a wheel, an sdist, a project directory) a requirements file
+	// line gave instead of a requirement; the requirement is named after it. Installers must
+	// take the file, not the index.
+	Location string `json:"-"`
 	// Group says which list the requirement came from: "" for the main dependencies,
 	// "extra:NAME" (optional dependencies), "group:NAME" (PEP 735 or Poetry groups),
 	// "optional" (Poetry optional = true), "constraint" (a requirements file's -c).

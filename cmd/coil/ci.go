@@ -206,6 +206,7 @@ func ciSetupRun(ctx context.Context, o *ciSetupOptions) error {
 			e, _, err := a.createEnv(ctx, opts, seed)
 			return e, err
 		},
+		Native: a.nativeInstall(),
 	}
 	for _, r := range o.Requirements {
 		s.Requirements = append(s.Requirements, a.abs(r))

@@ -4,8 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"os"
+	"os/exec"
 	"os/signal"
 	"path/filepath"
 	"strings"
@@ -13,6 +13,7 @@ import (
 
 	"github.com/coilpy/coil/env"
 	"github.com/coilpy/coil/env/install"
+	"github.com/coilpy/coil/env/tool"
 	"github.com/coilpy/coil/interp"
 	"github.com/coilpy/coil/resolver"
 	"github.com/spf13/cobra"
@@ -36,6 +37,9 @@ type installOptions struct {
 	OnlyBinary    []string
 	NoBinary      []string
 	RequireHashes bool
+	// OrPip hands what coil's installer leaves (sdists, URL and editable requirements) to the
+	// environment's pip, with the same requirements (mkvirtualenv -r/-i use it).
+	OrPip bool
 }
 
 func newCmdInstall(a *app) *cobra.Command {
@@ -85,6 +89,8 @@ be resolved or installed, 2 for bad input (a bad requirement line, an unknown en
 	f.StringArrayVar(&o.OnlyBinary, "only-binary", nil, "only wheels (':all:'; coil installs only wheels anyway)")
 	f.StringArrayVar(&o.NoBinary, "no-binary", nil, "not supported: coil does not build sdists yet")
 	f.BoolVar(&o.RequireHashes, "require-hashes", false, "every requirement must be pinned with --hash in its file")
+	f.BoolVar(&o.OrPip, "or-pip", false, "let the environment's pip install what coil leaves (sdists, URL and editable requirements)")
+	_ = f.MarkHidden("or-pip")
 	return cmd
 }
 
@@ -185,6 +191,9 @@ func installRun(ctx context.Context, o *installOptions) error {
 	// Ctrl-C or a TERM stops between steps and rolls back instead of leaving half an install.
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if o.OrPip {
+		return installOrPip(ctx, o)
+	}
 	if len(o.Editables) > 0 {
 		return usageErrorf("-e %s: editable installs are not supported yet; use pip for them", o.Editables[0])
 	}
@@ -212,61 +221,17 @@ func installRun(ctx context.Context, o *installOptions) error {
 		CacheDir: a.Dirs.WheelCache(), DownloadDir: filepath.Join(a.Dirs.Cache, "downloads"),
 		Hashes: map[string][]string{}, RequireHashes: o.RequireHashes,
 		Logf: a.IO.Verbosef,
-		// Index pages and metadata files are kept as HTTP caching allows; retries sit
-		// below the cache so that a fresh page needs no network at all.
-		HTTP: &http.Client{Transport: &resolver.CacheTransport{
-			Dir: filepath.Join(a.Dirs.Cache, "http"),
-			Base: &resolver.RetryTransport{Base: &resolver.NetrcTransport{
-				Base: http.DefaultTransport, Machines: resolver.ReadNetrc(a.Getenv),
-			}},
-		}},
+		HTTP: install.NewHTTPClient(filepath.Join(a.Dirs.Cache, "http"), a.Getenv),
 	}
+	opts.Sources = sources
 	// Requirements: files, then the command line.
 	readOpts := &resolver.ReadOptions{Getenv: a.Getenv}
 	var inputErrs []string
-	hashes := map[resolver.Source][]string{}
 	for _, f := range o.Requirements {
-		path := a.rel(a.abs(f))
-		reqs, notes, err := resolver.ReadRequirementsFile(path, readOpts)
-		for _, re := range resolver.ReadErrors(err) {
-			inputErrs = append(inputErrs, re.Error())
-		}
-		if err != nil && len(resolver.ReadErrors(err)) == 0 {
-			inputErrs = append(inputErrs, err.Error())
-		}
-		for _, n := range notes {
-			a.IO.Verbosef("note: %s", n)
-		}
-		for _, r := range reqs {
-			if r.Group == resolver.GroupConstraint {
-				opts.Constraints = append(opts.Constraints, r)
-			} else {
-				opts.Requirements = append(opts.Requirements, r)
-			}
-		}
-		fo := resolver.ReadFileOptions(path, readOpts)
-		if fo.IndexURL != "" {
-			sources.IndexURL = fo.IndexURL
-		}
-		sources.ExtraIndexURLs = append(sources.ExtraIndexURLs, fo.ExtraIndexURLs...)
-		sources.FindLinks = append(sources.FindLinks, fo.FindLinks...)
-		sources.NoIndex = sources.NoIndex || fo.NoIndex
-		opts.Pre = opts.Pre || fo.Pre
-		opts.RequireHashes = opts.RequireHashes || fo.RequireHashes
-		for k, v := range fo.Hashes {
-			hashes[k] = v
-		}
+		inputErrs = append(inputErrs, opts.AddFile(a.rel(a.abs(f)), false, readOpts)...)
 	}
-	for _, f := range o.Constraints {
-		path := a.rel(a.abs(f))
-		reqs, _, err := resolver.ReadRequirementsFile(path, readOpts)
-		for _, re := range resolver.ReadErrors(err) {
-			inputErrs = append(inputErrs, re.Error())
-		}
-		if err != nil && len(resolver.ReadErrors(err)) == 0 {
-			inputErrs = append(inputErrs, err.Error())
-		}
-		opts.Constraints = append(opts.Constraints, reqs...)
+	for _, f := range append(append([]string(nil), sources.Constraints...), o.Constraints...) {
+		inputErrs = append(inputErrs, opts.AddFile(a.rel(a.abs(f)), true, readOpts)...)
 	}
 	for _, s := range o.Args {
 		r, err := resolver.ParseRequirement(s)
@@ -282,17 +247,7 @@ func installRun(ctx context.Context, o *installOptions) error {
 	if len(opts.Requirements) == 0 {
 		return usageErrorf("nothing to install: give requirements or -r FILE")
 	}
-	// --hash values: hash-checking mode is on once any requirement has one (as in pip).
-	for _, r := range opts.Requirements {
-		for _, h := range hashes[r.Source] {
-			algo, digest, _ := strings.Cut(h, ":")
-			if algo != "sha256" {
-				return usageErrorf("%s: --hash=%s: only sha256 hashes are supported", r.Source, h)
-			}
-			opts.Hashes[r.Key] = append(opts.Hashes[r.Key], digest)
-			opts.RequireHashes = true
-		}
-	}
+	sources = opts.Sources
 	// Command-line sources go over the configuration: --index-url replaces it, the lists
 	// add to it (as pip's options do).
 	if o.IndexURL != "" {
@@ -357,6 +312,65 @@ func installRun(ctx context.Context, o *installOptions) error {
 		a.IO.Verbosef("Replaced %s %s", d.Name, d.Version)
 	}
 	a.IO.Status("%s Installed %s", a.IO.Green("✓"), strings.Join(names, " "))
+	return nil
+}
+
+// installOrPip is coil install --or-pip: coil's installer, and the environment's pip, shown as it
+// runs, for what it leaves (editables go to pip whole).
+func installOrPip(ctx context.Context, o *installOptions) error {
+	a := o.app
+	t, err := a.installTarget(ctx, o.Env)
+	if err != nil {
+		return err
+	}
+	args := []string{"install"}
+	for _, f := range o.Requirements {
+		args = append(args, "-r", a.abs(f))
+	}
+	for _, e := range o.Editables {
+		args = append(args, "-e", e)
+	}
+	args = append(args, o.Args...)
+	pip := func() error {
+		if _, err := tool.FindDist(t.Env, "pip"); err != nil {
+			return usageErrorf("%s has no pip to install what coil leaves to it", t.Env.Dir)
+		}
+		cmd := exec.CommandContext(ctx, t.Env.Python, append([]string{"-m", "pip"}, args...)...)
+		cmd.Env = t.Env.RunEnviron(a.Environ)
+		cmd.Stdin, cmd.Stdout, cmd.Stderr = a.IO.In, a.IO.Out, a.IO.ErrOut
+		if err := cmd.Run(); err != nil {
+			return &silentExit{code: exitError}
+		}
+		return nil
+	}
+	if len(o.Editables) > 0 {
+		return pip()
+	}
+	r := a.nativeInstall()
+	for _, f := range o.Requirements {
+		r.Files = append(r.Files, a.abs(f))
+	}
+	r.Specs = o.Args
+	r.IndexURL, r.ExtraIndexURLs, r.NoIndex, r.Upgrade = o.IndexURL, o.ExtraIndex, o.NoIndex, o.Upgrade
+	for _, fl := range o.FindLinks {
+		r.FindLinks = append(r.FindLinks, a.abs(fl))
+	}
+	res, err := install.Packages(ctx, t.Env, t.Info, *r)
+	var np *install.NeedsPipError
+	if errors.As(err, &np) {
+		a.IO.Verbosef("Installing with pip: %v", np.Reason)
+		return pip()
+	}
+	if err != nil {
+		return err
+	}
+	var names []string
+	for _, it := range res.Installed {
+		names = append(names, it.Name+"-"+it.Version.String())
+	}
+	if len(names) > 0 {
+		a.IO.Status("%s Installed %s", a.IO.Green("✓"), strings.Join(names, " "))
+	}
 	return nil
 }
 

@@ -92,6 +92,7 @@ func matrixRun(ctx context.Context, o *matrixOptions) error {
 			e, _, err := a.createEnv(ctx, opts, seed)
 			return e, err
 		},
+		Native:    a.nativeInstall(),
 		LookPath:  lookPath,
 		Stdout:    a.IO.Out,
 		Stderr:    a.IO.ErrOut,
@@ -134,9 +135,10 @@ func matrixRun(ctx context.Context, o *matrixOptions) error {
 		if err := t.flush(); err != nil {
 			return err
 		}
+		// Each version that could not run, again below the table, so the last lines say why.
 		for _, res := range results {
 			if res.Error != "" {
-				a.IO.Warn("%s: %s", res.Python, res.Error)
+				fmt.Fprintf(a.IO.ErrOut, "coil: %s: %s\n", res.Python, res.Error)
 			}
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/coilpy/coil/env/install"
 	"github.com/coilpy/coil/env/tool"
 	"github.com/coilpy/coil/interp"
 	"github.com/spf13/cobra"
@@ -80,11 +81,25 @@ func (a *app) tools() *tool.Manager {
 		Prober:           &interp.Prober{Dir: a.Dirs.ProbeCache()},
 		Command:          commandLine(a),
 		CoilVersion:      version,
+		Native:           a.nativeInstall(),
 	}
 	if a.IO.Verbose && !a.IO.Quiet {
 		m.Output = a.IO.ErrOut
 	}
 	return m
+}
+
+// nativeInstall is the template of coil's own installer for the commands that make
+// environments and fill them (tools, matrix, ci setup, coil venv -r): pip's configuration as
+// this process sees it, coil's caches.
+func (a *app) nativeInstall() *install.Request {
+	return &install.Request{
+		Getenv:      a.Getenv,
+		CacheDir:    a.Dirs.WheelCache(),
+		DownloadDir: filepath.Join(a.Dirs.Cache, "downloads"),
+		HTTP:        install.NewHTTPClient(filepath.Join(a.Dirs.Cache, "http"), a.Getenv),
+		Logf:        a.IO.Verbosef,
+	}
 }
 
 // toolSpec makes a wheel path absolute; requirements pass unchanged.

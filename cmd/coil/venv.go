@@ -4,10 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"io/fs"
+	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/coilpy/coil/env"
+	"github.com/coilpy/coil/env/tool"
 	"github.com/coilpy/coil/interp"
 	"github.com/spf13/cobra"
 )
@@ -23,7 +27,9 @@ type venvOptions struct {
 	Copies     bool
 	Upgrade    bool
 	JSON       bool
-	args       []string
+	// Requirements are requirements files installed once the environment is made.
+	Requirements []string
+	args         []string
 }
 
 func newCmdVenv(a *app, runF func(*venvOptions) error) *cobra.Command {
@@ -67,6 +73,7 @@ already on the machine, hard-linked from coil's cache; --without-pip leaves it o
 	f.BoolVar(&o.Copies, "copies", false, "copy the interpreter instead of symlinking it")
 	f.BoolVar(&o.Upgrade, "upgrade", false, "repoint an existing environment at another patch release of its Python")
 	f.BoolVar(&o.JSON, "json", false, "print the result as JSON")
+	f.StringArrayVarP(&o.Requirements, "requirement", "r", nil, "install a requirements file into the new environment (repeatable; coil's installer, the env's pip for what it leaves)")
 	return cmd
 }
 
@@ -90,6 +97,8 @@ func venvRun(ctx context.Context, o *venvOptions) error {
 	if err != nil {
 		return err
 	}
+	_, statErr := os.Lstat(dir)
+	fresh := errors.Is(statErr, fs.ErrNotExist)
 	e, seeded, err := a.createEnvPip(ctx, env.Options{
 		Dir:                dir,
 		Interp:             found.Info,
@@ -101,7 +110,36 @@ func venvRun(ctx context.Context, o *venvOptions) error {
 	if err != nil {
 		return err
 	}
+	if len(o.Requirements) > 0 {
+		if err := a.installRequirements(ctx, e, found.Info, o.Requirements); err != nil {
+			if fresh {
+				os.RemoveAll(dir) // nothing half-made: the environment did not exist before
+			}
+			return err
+		}
+	}
 	return a.reportEnv(e, found.Info, seeded, o.JSON, o.Dir)
+}
+
+// installRequirements installs requirements files into a new environment: coil's installer,
+// and the environment's pip for what it leaves (pip's output shown with -v).
+func (a *app) installRequirements(ctx context.Context, e *env.Env, info *interp.Info, files []string) error {
+	args := []string{"install"}
+	for i, f := range files {
+		files[i] = a.abs(f)
+		args = append(args, "-r", files[i])
+	}
+	pip := func() error {
+		if _, err := tool.FindDist(e, "pip"); err != nil {
+			return usageErrorf("%s needs pip to install what coil leaves to it; make the environment without --without-pip", strings.Join(files, ", "))
+		}
+		var out io.Writer
+		if a.IO.Verbose && !a.IO.Quiet {
+			out = a.IO.ErrOut
+		}
+		return tool.Pip(ctx, e, a.Environ, out, args...)
+	}
+	return tool.InstallFiles(ctx, e, info, a.nativeInstall(), files, tool.Index{}, pip)
 }
 
 // createEnv makes an environment with coil's defaults filled in (the command line recorded in

@@ -362,7 +362,21 @@ func (a *app) makeNamedEnv(ctx context.Context, cfg workon.Config, name string, 
 	if len(seeded) > 0 {
 		a.IO.Status("Seeded %s", strings.Join(seeded, ", "))
 	}
-	return workon.NewEnv{Name: name, Env: e, Requirements: reqs, Packages: o.Packages, CD: cfg.WorkonCD}, nil
+	return newEnvPlan(cfg, name, e, reqs, o.Packages)
+}
+
+// newEnvPlan is what mkvirtualenv does once the environment exists: -r and -i install with
+// coil's own installer (the environment's pip for what it leaves).
+func newEnvPlan(cfg workon.Config, name string, e *env.Env, reqs, pkgs []string) (workon.NewEnv, error) {
+	n := workon.NewEnv{Name: name, Env: e, Requirements: reqs, Packages: pkgs, CD: cfg.WorkonCD}
+	if len(reqs) > 0 || len(pkgs) > 0 {
+		self, err := selfPath()
+		if err != nil {
+			return workon.NewEnv{}, err
+		}
+		n.Installer = []string{self, "install", "--env", e.Dir, "--or-pip"}
+	}
+	return n, nil
 }
 
 // reuseNamedEnv is makeNamedEnv for an environment that is already there.
@@ -380,7 +394,7 @@ func (a *app) reuseNamedEnv(cfg workon.Config, name string, e *env.Env, o *mkOpt
 	for _, r := range o.Requirements {
 		reqs = append(reqs, a.abs(r))
 	}
-	return workon.NewEnv{Name: name, Env: e, Requirements: reqs, Packages: o.Packages, CD: cfg.WorkonCD}, nil
+	return newEnvPlan(cfg, name, e, reqs, o.Packages)
 }
 
 func newCmdMkvirtualenv(a *app) *cobra.Command {
@@ -970,7 +984,7 @@ func newCmdAbandon(a *app) *cobra.Command {
 			if err := cfg.Abandon(args[0]); err != nil {
 				return err
 			}
-			msg := fmt.Sprintf("mkvirtualenv: pip could not install into the new environment %s, so it was removed", args[0])
+			msg := fmt.Sprintf("mkvirtualenv: the packages could not be installed into the new environment %s, so it was removed", args[0])
 			if cause != nil {
 				msg += ": " + cause.Error()
 			}

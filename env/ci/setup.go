@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/coilpy/coil/env"
+	"github.com/coilpy/coil/env/install"
 	"github.com/coilpy/coil/env/matrix"
 	"github.com/coilpy/coil/env/tool"
 	"github.com/coilpy/coil/interp"
@@ -91,7 +92,10 @@ type Setup struct {
 	Index        tool.Index // pip's index options for them
 	Environ      []string   // pip's environment
 	PipOutput    io.Writer  // pip's output, or nil
-	Getenv       func(string) string
+	// Native, when set, is the template of coil's own installer for the requirements (its
+	// caches, HTTP client, Getenv, Logf); pip installs only what it leaves. Nil: pip does all.
+	Native *install.Request
+	Getenv func(string) string
 
 	// Find resolves a request to an interpreter (installing one if need be).
 	Find func(ctx context.Context, version string) (*interp.Found, error)
@@ -247,7 +251,8 @@ func (s *Setup) venv(ctx context.Context, info *interp.Info) (*env.Env, bool, er
 		for _, r := range s.Requirements {
 			args = append(args, "-r", r)
 		}
-		if err := tool.Pip(ctx, e, s.Environ, s.PipOutput, args...); err != nil {
+		pip := func() error { return tool.Pip(ctx, e, s.Environ, s.PipOutput, args...) }
+		if err := tool.InstallFiles(ctx, e, info, s.Native, s.Requirements, s.Index, pip); err != nil {
 			if !reuse {
 				// The environment was made for this job only to hold these requirements: leave
 				// nothing half-made behind.

@@ -25,6 +25,8 @@ type Sources struct {
 	NoIndex        bool
 	// Pre is pip's "pre" setting.
 	Pre bool
+	// Constraints are pip's "constraint" files (PIP_CONSTRAINT), applied to every install.
+	Constraints []string
 	// Files are the configuration files that were read, in order.
 	Files []string
 }
@@ -122,7 +124,7 @@ func ConfigFiles(getenv func(string) string, envDir string) []string {
 // LoadPipConfig reads the settings coil shares with pip's install command the way pip reads
 // them: each file's [global] section, then its [install] section, files in ConfigFiles
 // order, later values winning; then the PIP_INDEX_URL, PIP_EXTRA_INDEX_URL, PIP_FIND_LINKS,
-// PIP_NO_INDEX and PIP_PRE variables over all files. List values (extra-index-url,
+// PIP_NO_INDEX, PIP_PRE and PIP_CONSTRAINT variables over all files. List values (extra-index-url,
 // find-links) are separated by white space. Relative find-links paths are kept as written.
 func LoadPipConfig(getenv func(string) string, envDir string) (Sources, error) {
 	vals := map[string]string{}
@@ -139,7 +141,7 @@ func LoadPipConfig(getenv func(string) string, envDir string) (Sources, error) {
 			}
 		}
 	}
-	for _, k := range []string{"index-url", "extra-index-url", "find-links", "no-index", "pre"} {
+	for _, k := range []string{"index-url", "extra-index-url", "find-links", "no-index", "pre", "constraint"} {
 		env := "PIP_" + strings.ToUpper(strings.ReplaceAll(k, "-", "_"))
 		if v, ok := lookup(getenv, env); ok {
 			vals[k] = v
@@ -148,6 +150,9 @@ func LoadPipConfig(getenv func(string) string, envDir string) (Sources, error) {
 	s.IndexURL = strings.TrimSpace(vals["index-url"])
 	s.ExtraIndexURLs = strings.Fields(vals["extra-index-url"])
 	s.FindLinks = strings.Fields(vals["find-links"])
+	if c := strings.Fields(vals["constraint"]); len(c) > 0 {
+		s.Constraints = c
+	}
 	var err error
 	if s.NoIndex, err = pipBool("no-index", vals["no-index"]); err != nil {
 		return Sources{}, err

@@ -49,11 +49,13 @@ pre: yes
 	vars["PIP_INDEX_URL"] = "https://env.example/simple"
 	vars["PIP_FIND_LINKS"] = "/x"
 	vars["PIP_NO_INDEX"] = "true"
+	vars["PIP_CONSTRAINT"] = "/c/one.txt /c/two.txt"
 	s, err = LoadPipConfig(getenv, envDir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s.IndexURL != "https://env.example/simple" || !reflect.DeepEqual(s.FindLinks, []string{"/x"}) || !s.NoIndex || s.Indexes() != nil {
+	if s.IndexURL != "https://env.example/simple" || !reflect.DeepEqual(s.FindLinks, []string{"/x"}) || !s.NoIndex || s.Indexes() != nil ||
+		!reflect.DeepEqual(s.Constraints, []string{"/c/one.txt", "/c/two.txt"}) {
 		t.Fatalf("got %+v", s)
 	}
 

@@ -91,6 +91,8 @@ type Options struct {
 	Jobs int
 	// Logf reports progress (nil: quiet).
 	Logf func(format string, args ...any)
+
+	unread []string // requirements-file lines AddFile could not turn into requirements
 }
 
 func (o *Options) logf(format string, args ...any) {
@@ -182,7 +184,7 @@ func Resolve(ctx context.Context, t *Target, o Options) (*Plan, error) {
 		}
 	}
 	for _, r := range o.Requirements {
-		if r.URL != "" || r.Editable {
+		if r.URL != "" || r.Editable || r.Location != "" {
 			return nil, fmt.Errorf("%s: %s: URL and editable requirements are not supported yet; install it with pip", where(r), r.String())
 		}
 	}

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/coilpy/coil/env"
+	"github.com/coilpy/coil/env/install"
 	"github.com/coilpy/coil/env/tool"
 	"github.com/coilpy/coil/interp"
 	"github.com/gofrs/flock"
@@ -51,6 +52,9 @@ type Runner struct {
 	Find func(ctx context.Context, version string) (*interp.Found, error)
 	// Create makes an environment; seed asks for pip in it.
 	Create func(ctx context.Context, opts env.Options, seed bool) (*env.Env, error)
+	// Native, when set, is the template of coil's own installer for the requirements (its
+	// caches, HTTP client, Getenv, Logf); pip installs only what it leaves. Nil: pip does all.
+	Native *install.Request
 	// LookPath finds a command on the PATH of an environ.
 	LookPath func(name string, environ []string) (string, error)
 
@@ -206,7 +210,8 @@ func (r *Runner) Env(ctx context.Context, info *interp.Info, pipOut io.Writer) (
 		for _, req := range r.Requirements {
 			args = append(args, "-r", req)
 		}
-		if err := tool.Pip(ctx, e, r.Environ, pipOut, args...); err != nil {
+		pip := func() error { return tool.Pip(ctx, e, r.Environ, pipOut, args...) }
+		if err := tool.InstallFiles(ctx, e, info, r.Native, r.Requirements, r.Index, pip); err != nil {
 			return nil, false, err
 		}
 	}

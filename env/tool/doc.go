@@ -8,9 +8,11 @@
 // upgraded or removed is rebuilt the way it was first installed.
 //
 // A local wheel without dependencies is installed by coil's own wheel installer (package
-// env/wheel) into an environment without pip; everything else goes through the environment's own
-// pip, seeded offline as `coil venv --seed` does, so pip's configuration files and PIP_*
-// variables apply.
+// env/wheel). With Manager.Native set, requirements are resolved and installed by coil's own
+// installer (install.Packages: pip's configuration files and PIP_* variables apply) into an
+// environment without pip; what it leaves (a package offered only as an sdist, a URL
+// requirement, a find-links web page) goes through the environment's own pip, seeded offline as
+// `coil venv` does.
 //
 // Script links are never written over something else silently: a script name that another tool
 // provides, or a file coil did not create, is a *ConflictError unless the caller forces it.

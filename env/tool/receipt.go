@@ -54,7 +54,7 @@ type Receipt struct {
 	AppVersion string `json:"app_version"`
 	// PythonVersion is the full version of the interpreter the environment was made from.
 	PythonVersion string `json:"python_version"`
-	// Installer is "coil" (a local wheel installed natively) or "pip".
+	// Installer is "coil" (coil's own installer put the packages in) or "pip".
 	Installer string `json:"installer"`
 }
 

@@ -43,6 +43,12 @@ type Manager struct {
 	CoilVersion string
 	// Output receives pip's output as it runs; nil discards it (errors still quote its end).
 	Output io.Writer
+	// Native, when set, makes coil install packages itself wherever it can: it is the template
+	// of install.Packages' request (caches, HTTP client, Logf; Getenv defaults to Environ's,
+	// CacheDir to WheelCache). What coil leaves to pip (a package offered only as an sdist, a
+	// URL requirement, a find-links web page) still goes through pip, seeded into the tool's
+	// environment. Nil leaves everything but a local dependency-free wheel to pip.
+	Native *install.Request
 }
 
 // Tool is an installed application.
@@ -246,6 +252,25 @@ func (m *Manager) build(ctx context.Context, dir string, r *Receipt, info *inter
 		return nil, err
 	}
 	opts := env.Options{Dir: dir, Interp: info, Prompt: r.App, Command: m.Command, CoilVersion: m.CoilVersion}
+	if !native && m.Native != nil {
+		// coil's own installer first: an environment without pip, the packages linked from
+		// the shared cache. What it leaves to pip starts again with pip seeded.
+		e, err := env.Create(ctx, opts)
+		if err != nil {
+			return nil, err
+		}
+		err = m.installNative(ctx, e, info, r.Index, append([]string{r.Spec}, r.Injected...), false)
+		if err == nil {
+			r.Installer = "coil"
+			return m.finish(e, r, info)
+		}
+		os.RemoveAll(dir)
+		var np *install.NeedsPipError
+		if !errors.As(err, &np) {
+			return nil, err
+		}
+		m.logf("Installing with pip: %v", np.Reason)
+	}
 	if !native {
 		opts.Seed = &env.SeedOptions{WheelDirs: m.SeedWheelDirs, FallbackDirs: m.SeedFallbackDirs, CacheDir: m.WheelCache}
 	}
@@ -268,6 +293,12 @@ func (m *Manager) build(ctx context.Context, dir string, r *Receipt, info *inter
 		}
 		r.Installer = "pip"
 	}
+	return m.finish(e, r, info)
+}
+
+// finish fills in the receipt from what was installed in e and writes it; a failure removes e.
+func (m *Manager) finish(e *env.Env, r *Receipt, info *interp.Info) (*env.Env, error) {
+	dir := e.Dir
 	d, err := FindDist(e, r.App)
 	if err == nil && len(d.Scripts) == 0 {
 		err = badInput("%s %s provides no scripts, so there is nothing to link; install libraries into an environment with 'coil venv' instead", d.Name, d.Version)
@@ -338,6 +369,25 @@ func (m *Manager) installWheel(e *env.Env, info *interp.Info, whl string) error 
 	return err
 }
 
+// tryNative installs specs into an existing tool environment with coil's own installer when
+// Native is set and the request is one it handles; false means pip must do it.
+func (m *Manager) tryNative(ctx context.Context, e *env.Env, ix Index, specs []string, upgrade bool) (bool, error) {
+	if m.Native == nil || m.Prober == nil {
+		return false, nil
+	}
+	info, err := m.Prober.Probe(ctx, e.Python)
+	if err != nil {
+		return false, err
+	}
+	err = m.installNative(ctx, e, info, ix, specs, upgrade)
+	var np *install.NeedsPipError
+	if errors.As(err, &np) {
+		m.logf("Installing with pip: %v", np.Reason)
+		return false, nil
+	}
+	return err == nil, err
+}
+
 // ensurePip seeds pip into a tool environment that was made without it (a native wheel install),
 // before upgrade or inject run pip there.
 func (m *Manager) ensurePip(ctx context.Context, e *env.Env) error {
@@ -383,19 +433,25 @@ func (m *Manager) Upgrade(ctx context.Context, app string, force bool) (*Tool, e
 		return nil, err
 	}
 	r := t.Receipt
-	if err := m.ensurePip(ctx, t.Env); err != nil {
+	done, err := m.tryNative(ctx, t.Env, r.Index, []string{r.Spec}, true)
+	if err != nil {
 		return nil, err
 	}
-	args := append(append([]string{"install", "--upgrade", "--no-warn-script-location"}, r.Index.Args()...), r.Spec)
-	if err := m.Pip(ctx, t.Env, args...); err != nil {
-		return nil, err
+	if !done {
+		if err := m.ensurePip(ctx, t.Env); err != nil {
+			return nil, err
+		}
+		args := append(append([]string{"install", "--upgrade", "--no-warn-script-location"}, r.Index.Args()...), r.Spec)
+		if err := m.Pip(ctx, t.Env, args...); err != nil {
+			return nil, err
+		}
+		// When the index cannot be reached, pip keeps what is installed and exits 0, saying so
+		// only in warnings (and not at all with its retries off): coil checks that it could look.
+		if err := install.Probe(ctx, nil, pipIndexes(t.Env, t.Env.RunEnviron(m.Environ), args)); err != nil {
+			return nil, fmt.Errorf("upgrade %s: pip could not look for a newer version, so nothing changed: %w", t.Name, err)
+		}
+		r.Installer = "pip"
 	}
-	// When the index cannot be reached, pip keeps what is installed and exits 0, saying so only
-	// in warnings (and not at all with its retries off): coil checks that it could look.
-	if err := install.Probe(ctx, nil, pipIndexes(t.Env, t.Env.RunEnviron(m.Environ), args)); err != nil {
-		return nil, fmt.Errorf("upgrade %s: pip could not look for a newer version, so nothing changed: %w", t.Name, err)
-	}
-	r.Installer = "pip"
 	return m.relink(t, force)
 }
 
@@ -412,15 +468,21 @@ func (m *Manager) Inject(ctx context.Context, app string, pkgs []string, ix Inde
 	}
 	r.Index.FindLinks = appendUnique(r.Index.FindLinks, ix.FindLinks...)
 	r.Index.NoIndex = r.Index.NoIndex || ix.NoIndex
-	if err := m.ensurePip(ctx, t.Env); err != nil {
+	done, err := m.tryNative(ctx, t.Env, r.Index, pkgs, false)
+	if err != nil {
 		return nil, err
 	}
-	args := append(append([]string{"install", "--no-warn-script-location"}, r.Index.Args()...), pkgs...)
-	if err := m.Pip(ctx, t.Env, args...); err != nil {
-		return nil, err
+	if !done {
+		if err := m.ensurePip(ctx, t.Env); err != nil {
+			return nil, err
+		}
+		args := append(append([]string{"install", "--no-warn-script-location"}, r.Index.Args()...), pkgs...)
+		if err := m.Pip(ctx, t.Env, args...); err != nil {
+			return nil, err
+		}
+		r.Installer = "pip"
 	}
 	r.Injected = appendUnique(r.Injected, pkgs...)
-	r.Installer = "pip"
 	if err := WriteReceipt(t.Env.Dir, r); err != nil {
 		return nil, err
 	}

@@ -39,10 +39,12 @@ func (c Config) PrepareNew(name string) (dir string, created bool, err error) {
 type NewEnv struct {
 	Name string
 	Env  *env.Env
-	// Requirements (-r, absolute) and Packages (-i) are installed with the environment's pip
-	// once it is active.
+	// Requirements (-r, absolute) and Packages (-i) are installed once the environment is
+	// active: with Installer (an argv that takes pip's -r FILE or a requirement, e.g. coil's own
+	// installer), else with the environment's pip.
 	Requirements []string
 	Packages     []string
+	Installer    []string
 	// CD changes to the environment's project once it is active.
 	CD bool
 }
@@ -61,11 +63,15 @@ func (c Config) Mkvirtualenv(s *Script, n NewEnv) error {
 	if err := c.Activate(s, a); err != nil {
 		return err
 	}
+	installer := n.Installer
+	if len(installer) == 0 {
+		installer = []string{n.Env.Python, "-m", "pip", "install"}
+	}
 	for _, r := range n.Requirements {
-		s.ExecOrAbandon(n.Name, n.Env.Python, "-m", "pip", "install", "-r", r)
+		s.ExecOrAbandon(n.Name, append(installer[:len(installer):len(installer)], "-r", r)...)
 	}
 	for _, p := range n.Packages {
-		s.ExecOrAbandon(n.Name, n.Env.Python, "-m", "pip", "install", p)
+		s.ExecOrAbandon(n.Name, append(installer[:len(installer):len(installer)], p)...)
 	}
 	c.sourceHook(s, c.HookDir, "postmkvirtualenv")
 	return nil
