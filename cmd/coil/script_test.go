@@ -1,6 +1,7 @@
 package main
 
 import (
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"net/http"
@@ -149,6 +150,16 @@ func failingFileServer(dir string) http.Handler {
 					return
 				}
 			}
+		}
+		// An ETag from the content, as real indexes send: a file replaced within the second of
+		// an earlier answer has the same Last-Modified, and a client revalidating with that
+		// alone would be told 304 and keep the old page.
+		file := filepath.Join(dir, filepath.FromSlash(name))
+		if st, err := os.Stat(file); err == nil && st.IsDir() {
+			file = filepath.Join(file, "index.html")
+		}
+		if b, err := os.ReadFile(file); err == nil {
+			w.Header().Set("ETag", fmt.Sprintf(`"%x"`, sha256.Sum256(b)))
 		}
 		files.ServeHTTP(w, r)
 	})
