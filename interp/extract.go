@@ -34,6 +34,12 @@ func extractArchive(ctx context.Context, archive, dir string, onEntry func(name 
 	return unpackArchive(ctx, archive, dir, onEntry)
 }
 
+// ExtractArchive unpacks an archive file (an sdist's .tar.gz or .zip, any archive coil-unpack
+// reads) into dir, which must exist, checking every entry as for an interpreter archive.
+func ExtractArchive(ctx context.Context, archive, dir string) error {
+	return extractArchive(ctx, archive, dir, nil)
+}
+
 // unpackArchive is extractArchive's implementation: runUnpacker, or in tests the unpack package
 // in-process (it is not linked into coil: its codecs' initialisers would slow every command).
 var unpackArchive = func(ctx context.Context, archive, dir string, _ func(string)) error {

@@ -53,6 +53,7 @@ type prepared struct {
 // and on success deletes what was moved aside. Any failure before the end puts everything
 // back as it was.
 func (p *Plan) Apply(ctx context.Context) (*Result, error) {
+	defer p.Close()
 	res := &Result{}
 	if len(p.Install) == 0 {
 		return res, nil
@@ -81,7 +82,7 @@ func (p *Plan) Apply(ctx context.Context) (*Result, error) {
 	// Another install may have put the same version in meanwhile: nothing to do for it.
 	todo := preps[:0]
 	for _, pr := range preps {
-		if d := current[pr.item.Name]; d != nil {
+		if d := current[pr.item.Name]; d != nil && pr.item.Direct == nil {
 			if v, ok := d.ParsedVersion(); ok && v.Compare(pr.item.Version) == 0 {
 				continue
 			}
@@ -111,6 +112,7 @@ func (p *Plan) Apply(ctx context.Context) (*Result, error) {
 			CacheDir:      p.opts.CacheDir,
 			Requested:     pr.item.Requested,
 			PythonVersion: p.Target.Info.MinorVersion(),
+			DirectURL:     directURL(pr.item),
 		})
 		if err != nil {
 			tx.rollback()
@@ -177,28 +179,15 @@ func (p *Plan) prepare(ctx context.Context) ([]prepared, error) {
 }
 
 func (p *Plan) prepareOne(ctx context.Context, it *Item) (prepared, error) {
-	p.opts.logf("Downloading %s", it.Offer.Filename)
-	path, err := p.client.Download(ctx, it.Offer)
-	if err != nil {
-		return prepared{}, fmt.Errorf("%s %s: %w", it.Name, it.Version, err)
-	}
-	allowed := p.opts.Hashes[it.Name]
-	if len(allowed) > 0 || p.opts.RequireHashes {
-		got, err := resolver.FileSHA256(path)
-		if err != nil {
+	path := it.Built
+	if path == "" {
+		p.opts.logf("Downloading %s", it.Offer.Filename)
+		var err error
+		if path, err = p.client.Download(ctx, it.Offer); err != nil {
+			return prepared{}, fmt.Errorf("%s %s: %w", it.Name, it.Version, err)
+		}
+		if err := p.opts.checkHash(it.Name, it.Version, path, it.Offer.Filename); err != nil {
 			return prepared{}, err
-		}
-		if len(allowed) == 0 {
-			return prepared{}, fmt.Errorf("%s %s: --require-hashes: no --hash given for it; add --hash=sha256:%s to its requirement line if you trust %s", it.Name, it.Version, got, it.Offer.Filename)
-		}
-		ok := false
-		for _, a := range allowed {
-			if strings.EqualFold(a, got) {
-				ok = true
-			}
-		}
-		if !ok {
-			return prepared{}, fmt.Errorf("%s %s: %s has sha256 %s, which no --hash of its requirement allows (%s); the file changed or the hashes are stale", it.Name, it.Version, it.Offer.Filename, got, strings.Join(allowed, ", "))
 		}
 	}
 	u, err := wheel.Cache{Dir: p.opts.CacheDir}.Unpack(path)
@@ -209,6 +198,13 @@ func (p *Plan) prepareOne(ctx context.Context, it *Item) (prepared, error) {
 		return prepared{}, fmt.Errorf("%s: the wheel holds %s, not %s", it.Offer.Filename, u.Name, it.Name)
 	}
 	return prepared{item: it, u: u, path: path}, nil
+}
+
+func directURL(it *Item) []byte {
+	if it.Direct == nil {
+		return nil
+	}
+	return it.Direct.directURL()
 }
 
 // transaction moves old files aside and remembers new installs, to commit or undo them.

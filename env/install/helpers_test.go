@@ -35,6 +35,7 @@ type dist struct {
 	tag           string   // "py3-none-any" by default
 	yanked        bool
 	sdistOnly     bool
+	sdistData     []byte // the sdist's bytes (a fake one when nil)
 	module        string // module text; "" gives VALUE = "<version>"
 	breakRecord   bool   // RECORD hash wrong: the installer must refuse it
 	entryPoints   string // entry_points.txt
@@ -77,6 +78,9 @@ func recordHash(data []byte) string {
 func (d dist) build(t testing.TB) []byte {
 	t.Helper()
 	if d.sdistOnly {
+		if d.sdistData != nil {
+			return d.sdistData
+		}
 		return []byte("not really a tarball")
 	}
 	mod := strings.ReplaceAll(d.name, "-", "_")

@@ -42,6 +42,7 @@ func TestResolveChoices(t *testing.T) {
 		reqs  []string
 		cons  []string
 		pre   bool
+		bin   bool // --only-binary :all:
 		want  string
 		err   string
 		setup func(*index)
@@ -55,8 +56,9 @@ func TestResolveChoices(t *testing.T) {
 		{name: "requires-python on the index and in metadata", reqs: []string{"newpy"}, want: "newpy==1.0"},
 		{name: "constraints", reqs: []string{"app"}, cons: []string{"lib<2", "unrelated==1"}, want: "app==1.0 fastlib==1.0 helper==0.5 lib==1.0"},
 		{name: "backtracking", reqs: []string{"old"}, want: "lib==1.0 old==1.0"},
-		{name: "older version with a wheel", reqs: []string{"mixed"}, want: "mixed==1.0"},
-		{name: "sdist only", reqs: []string{"onlysdist"}, err: "requirements.txt:1: onlysdist: only sdists of onlysdist are offered in the allowed range, and building sdists is not supported yet"},
+		{name: "older version with a wheel under --only-binary", reqs: []string{"mixed"}, bin: true, want: "mixed==1.0"},
+		{name: "sdist only under --only-binary", reqs: []string{"onlysdist"}, bin: true, err: "requirements.txt:1: onlysdist: only sdists of onlysdist are offered in the allowed range, and --only-binary forbids building them"},
+		{name: "--no-binary for a package that has only wheels", reqs: []string{"lib==1.0"}, err: "lib 1.0 has only wheels, and --no-binary forbids them"},
 		{name: "no wheel for the platform", reqs: []string{"native"}, err: "native: no usable version"},
 		{name: "conflict", reqs: []string{"lib>=2", "clash-a"}, err: "lib: no version satisfies all requirements\n  requirements.txt:1 requires lib>=2: >=2\n  clash-a 1.0 requires lib<2: <2 (clash-a from requirements.txt:2)"},
 		{name: "missing project", reqs: []string{"nosuch"}, err: "requirements.txt:1: nosuch: nosuch is not in " + ix.url()},
@@ -66,6 +68,12 @@ func TestResolveChoices(t *testing.T) {
 			tg := fakeEnv(t)
 			o := ix.options(t, tc.reqs...)
 			o.Pre = tc.pre
+			if tc.bin {
+				o.OnlyBinary = []string{":all:"}
+			}
+			if strings.Contains(tc.name, "--no-binary") {
+				o.NoBinary = []string{"lib"}
+			}
 			o.Constraints = constraints(t, tc.cons...)
 			p, err := Resolve(context.Background(), tg, o)
 			if tc.err != "" {

@@ -91,8 +91,16 @@ type Options struct {
 	Jobs int
 	// Logf reports progress (nil: quiet).
 	Logf func(format string, args ...any)
+	// OnlyBinary and NoBinary are pip's --only-binary and --no-binary values (":all:",
+	// ":none:" or package names, comma-separated): which packages may not be built from an
+	// sdist, and which must be.
+	OnlyBinary, NoBinary []string
+	// BuildCacheDir keeps the wheels built from sdists, by the sdist's sha256; "" means a
+	// "built" directory beside CacheDir.
+	BuildCacheDir string
 
-	unread []string // requirements-file lines AddFile could not turn into requirements
+	unread   []string // requirements-file lines AddFile could not turn into requirements
+	building []string // the projects whose builds asked for this install (a cycle guard)
 }
 
 func (o *Options) logf(format string, args ...any) {
@@ -113,6 +121,10 @@ type Item struct {
 	Requested bool
 	Extras    []string
 	Yanked    bool
+	// Built is the wheel built from Offer (an sdist or a project directory), to install
+	// instead of downloading Offer; Direct is set for a URL, path or editable requirement.
+	Built  string
+	Direct *direct
 }
 
 // Plan is a resolution turned into what to do.
@@ -122,14 +134,24 @@ type Plan struct {
 	Install []*Item
 	Keep    []*Item
 
-	opts   Options
-	client *resolver.Client
+	opts     Options
+	client   *resolver.Client
+	cleanups []func()
 }
 
 // choice is what one candidate version stands for.
 type choice struct {
 	wheels []resolver.Offer // usable wheel files, best first
 	dist   *resolver.Dist   // the installed distribution
+	// sdist is the source distribution to build when no wheel of the version can be used.
+	sdist *resolver.Offer
+	// direct is a URL, path or editable requirement's distribution (the only candidate of its
+	// name); its wheel is built or fetched before the resolution starts.
+	direct *direct
+
+	buildOnce sync.Once
+	built     resolver.Offer // the wheel built from sdist
+	buildErr  error
 }
 
 type provider struct {
@@ -147,6 +169,10 @@ type provider struct {
 	pyOK       map[string]bool // Requires-Python values already judged
 	cands      map[string]*candList
 	prefetched map[string]bool
+	fc         formatControl
+	build      *builder
+	directs    map[string]*resolver.Candidate // by name: the URL, path and editable requirements
+	cleanups   []func()
 }
 
 type candList struct {
@@ -172,7 +198,8 @@ func Resolve(ctx context.Context, t *Target, o Options) (*Plan, error) {
 	}
 	p := &provider{t: t, o: &o, client: client, installed: map[string]*resolver.Dist{}, upgrade: map[string]bool{}, python: py, meta: map[string]*resolver.Metadata{},
 		inflight: map[string]chan struct{}{}, metaErr: map[string]error{}, pyOK: map[string]bool{}, cands: map[string]*candList{},
-		prefetched: map[string]bool{}}
+		prefetched: map[string]bool{}, fc: newFormatControl(o.NoBinary, o.OnlyBinary), directs: map[string]*resolver.Candidate{}}
+	p.build = &builder{o: p.o, t: t, info: t.Info}
 	for _, d := range dists {
 		if _, ok := p.installed[d.Key]; !ok {
 			p.installed[d.Key] = d
@@ -183,11 +210,42 @@ func Resolve(ctx context.Context, t *Target, o Options) (*Plan, error) {
 			p.upgrade[r.Key] = true
 		}
 	}
-	for _, r := range o.Requirements {
-		if r.URL != "" || r.Editable || r.Location != "" {
-			return nil, fmt.Errorf("%s: %s: URL and editable requirements are not supported yet; install it with pip", where(r), r.String())
+	plan := &Plan{Target: t, opts: o, client: client}
+	ok := false
+	defer func() {
+		if !ok {
+			plan.cleanups = p.cleanups
+			plan.Close()
 		}
+	}()
+	// URL, path and editable requirements: fetch or build each one's wheel first; it is then
+	// the only candidate of its name, as in pip.
+	o.Requirements = append([]resolver.Requirement(nil), o.Requirements...)
+	for i, r := range o.Requirements {
+		if r.URL == "" && !r.Editable && r.Location == "" {
+			continue
+		}
+		if ok, err := r.Applies(t.Markers); err != nil || !ok {
+			continue
+		}
+		c, name, err := p.directCandidate(ctx, r)
+		if err != nil {
+			return nil, err
+		}
+		if prev, dup := p.directs[name]; dup && prev.Version.Compare(c.Version) != 0 {
+			return nil, fmt.Errorf("%s: %s %s, but another requirement names %s %s", where(r), name, c.Version, name, prev.Version)
+		}
+		p.directs[name] = &c
+		if r.Key == "" || r.Name != name {
+			nr, err := resolver.ParseRequirement(name)
+			if err != nil {
+				return nil, err
+			}
+			r.Name, r.Key = nr.Name, nr.Key
+		}
+		o.Requirements[i] = r
 	}
+	p.o = &o
 	// Look ahead concurrently while the solver starts: the root projects, then what they
 	// need (see prefetch). Stop looking when the resolution is over.
 	ctx, cancel := context.WithCancel(ctx)
@@ -204,7 +262,7 @@ func Resolve(ctx context.Context, t *Target, o Options) (*Plan, error) {
 		}
 		return nil, sdistOnly(err)
 	}
-	plan := &Plan{Target: t, opts: o, client: client}
+	plan.opts = o
 	for _, pk := range res.Picks {
 		ch := pk.Candidate.Data.(*choice)
 		it := &Item{Name: pk.Name, Version: pk.Version(), Requested: pk.Root, Extras: pk.Extras, Yanked: pk.Candidate.Yanked, Installed: p.installed[pk.Name]}
@@ -212,21 +270,42 @@ func Resolve(ctx context.Context, t *Target, o Options) (*Plan, error) {
 			plan.Keep = append(plan.Keep, it)
 			continue
 		}
-		it.Offer = ch.wheels[0]
-		it.Metadata = p.cachedMeta(it.Offer)
+		whl, err := p.wheelOf(ctx, pk.Name, pk.Candidate)
+		if err != nil {
+			return nil, err
+		}
+		it.Offer, it.Metadata = whl, p.cachedMeta(whl)
+		if ch.sdist != nil {
+			it.Offer, it.Built = *ch.sdist, whl.Path
+		}
+		if d := ch.direct; d != nil {
+			it.Offer, it.Built, it.Direct = d.offer, whl.Path, d
+		}
 		plan.Install = append(plan.Install, it)
 	}
+	ok = true
+	plan.cleanups = p.cleanups
 	return plan, nil
 }
 
-// SdistError is a package for which only sdists are offered in the allowed range.
+// Close removes the temporary files the plan holds (wheels built from project directories).
+// Apply closes the plan; a plan that is not applied (a dry run) should be closed.
+func (p *Plan) Close() {
+	for _, f := range p.cleanups {
+		f()
+	}
+	p.cleanups = nil
+}
+
+// SdistError is a package for which only sdists are offered in the allowed range, and
+// --only-binary forbids building them.
 type SdistError struct {
 	Package string
 	Need    string // where the requirement comes from
 }
 
 func (e *SdistError) Error() string {
-	return fmt.Sprintf("%s: only sdists of %s are offered in the allowed range, and building sdists is not supported yet; install %s with pip, or allow a version that has a wheel",
+	return fmt.Sprintf("%s: only sdists of %s are offered in the allowed range, and --only-binary forbids building them; let coil build %s (drop --only-binary for it), or allow a version that has a wheel",
 		e.Need, e.Package, e.Package)
 }
 
@@ -242,7 +321,7 @@ func sdistOnly(err error) error {
 		return err
 	}
 	for _, r := range c.Rejected {
-		if !strings.Contains(r, "building sdists is not supported yet") && !strings.Contains(r, "yanked") {
+		if !strings.Contains(r, "--only-binary forbids building") && !strings.Contains(r, "yanked") {
 			return err
 		}
 	}
@@ -316,6 +395,9 @@ func (p *provider) Candidates(ctx context.Context, name string) ([]resolver.Cand
 }
 
 func (p *provider) candidates(ctx context.Context, name string) ([]resolver.Candidate, error) {
+	if c := p.directs[name]; c != nil {
+		return []resolver.Candidate{*c}, nil
+	}
 	dist := p.installed[name]
 	offers, err := p.client.Offers(ctx, name)
 	var nf *resolver.NotFoundError
@@ -339,6 +421,7 @@ func (p *provider) candidates(ctx context.Context, name string) ([]resolver.Cand
 		}
 	}
 	ranks := tagRanks(p.t.Wheel)
+	wheelsOK, sdistsOK := p.fc.allowed(name)
 	var out []resolver.Candidate
 	for k, files := range byVersion {
 		c := resolver.Candidate{Version: versions[k]}
@@ -357,9 +440,24 @@ func (p *provider) candidates(ctx context.Context, name string) ([]resolver.Cand
 			}
 			if !strings.HasSuffix(f.Filename, ".whl") {
 				sdists++
+				if !sdistsOK {
+					continue
+				}
+				if ok, err := p.pythonOK(f.RequiresPython); err != nil || !ok {
+					pyBlocked++
+					pyWhy = f.RequiresPython
+					continue
+				}
+				if ch.sdist == nil || betterSdist(f, *ch.sdist) {
+					f := f
+					ch.sdist = &f
+				}
 				continue
 			}
 			wheels++
+			if !wheelsOK {
+				continue
+			}
 			r := wheelRank(ranks, f.Filename)
 			if r < 0 {
 				continue
@@ -383,10 +481,15 @@ func (p *provider) candidates(ctx context.Context, name string) ([]resolver.Cand
 		c.Yanked = allYanked
 		switch {
 		case len(ch.wheels) > 0:
+			ch.sdist = nil
+		case ch.sdist != nil:
+			// Built when the solver asks for its dependencies.
 		case pyBlocked > 0:
 			c.Unusable = fmt.Sprintf("requires Python %s (the environment has %s)", pyWhy, p.python)
-		case wheels == 0 && sdists > 0:
-			c.Unusable = fmt.Sprintf("%s %s has only an sdist; building sdists is not supported yet (install it with pip, or pick a version with a wheel)", name, k)
+		case sdists > 0 && !sdistsOK && (wheels == 0 || !wheelsOK):
+			c.Unusable = fmt.Sprintf("%s %s has no usable wheel, and --only-binary forbids building its sdist", name, k)
+		case wheels > 0 && !wheelsOK:
+			c.Unusable = fmt.Sprintf("%s %s has only wheels, and --no-binary forbids them", name, k)
 		default:
 			c.Unusable = fmt.Sprintf("no wheel for %s (%s)", p.t.Info.Key(), strings.Join(p.t.Wheel.Platforms[:min(1, len(p.t.Wheel.Platforms))], ""))
 		}
@@ -425,8 +528,10 @@ func (p *provider) Dependencies(ctx context.Context, name string, c resolver.Can
 			return nil, &resolver.UnusableError{Reason: "the installed version is not a PEP 440 version"}
 		}
 	} else {
-		o := ch.wheels[0]
-		var err error
+		o, err := p.wheelOf(ctx, name, c)
+		if err != nil {
+			return nil, err
+		}
 		m, err = p.metadata(ctx, o)
 		if err != nil {
 			return nil, fmt.Errorf("%s %s: %w", name, c.Version, err)
@@ -517,7 +622,7 @@ func (p *provider) prefetch(ctx context.Context, r resolver.Requirement) {
 			continue
 		}
 		ch := c.Data.(*choice)
-		if c.Unusable != "" || c.Yanked || ch.dist != nil || !r.Specifier.Contains(c.Version, false) {
+		if c.Unusable != "" || c.Yanked || ch.dist != nil || len(ch.wheels) == 0 || !r.Specifier.Contains(c.Version, false) {
 			continue
 		}
 		m, err := p.metadata(ctx, ch.wheels[0])

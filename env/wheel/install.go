@@ -64,6 +64,10 @@ type Options struct {
 	// versioned for the target as pip does: pip, pip3, pip3.11 instead of
 	// the names baked into the wheel. "" installs scripts as listed.
 	PythonVersion string
+	// DirectURL is written to .dist-info/direct_url.json (PEP 610): where a distribution
+	// installed from a URL, a local archive or a project directory came from (pip freeze
+	// writes "-e" or "name @ URL" lines from it). Empty writes none.
+	DirectURL []byte
 }
 
 var pyVersionRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9]+\.[0-9]+$`) })
@@ -188,6 +192,7 @@ func (t *txn) install(u *Unpacked, s Scheme, o Options) (*Installed, error) {
 	}
 	generated := map[string]bool{
 		u.DistInfo + "/RECORD": true, u.DistInfo + "/INSTALLER": true, u.DistInfo + "/REQUESTED": true,
+		u.DistInfo + "/direct_url.json": true,
 	}
 	srcRoot := filepath.Join(u.Dir, "files")
 
@@ -256,7 +261,10 @@ func (t *txn) install(u *Unpacked, s Scheme, o Options) (*Installed, error) {
 	if o.Requested {
 		meta["REQUESTED"] = nil
 	}
-	for _, name := range []string{"INSTALLER", "REQUESTED"} {
+	if len(o.DirectURL) > 0 {
+		meta["direct_url.json"] = o.DirectURL
+	}
+	for _, name := range []string{"INSTALLER", "REQUESTED", "direct_url.json"} {
 		data, ok := meta[name]
 		if !ok {
 			continue
