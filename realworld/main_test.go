@@ -42,10 +42,11 @@ func TestMain(m *testing.M) {
 	pipCache = filepath.Join(suiteDir, "pip-cache")
 	root, _ := filepath.Abs("..")
 	start := time.Now()
-	build := exec.Command("go", "build", "-o", filepath.Join(coilDir, "coil"), "./cmd/coil")
+	// coil-unpack beside coil, as in a release archive: it unpacks sdists coil builds.
+	build := exec.Command("go", "build", "-o", coilDir+string(filepath.Separator), "./cmd/coil", "./cmd/coil-unpack")
 	build.Dir = root
 	if out, err := build.CombinedOutput(); err != nil {
-		fmt.Fprintf(os.Stderr, "go build ./cmd/coil: %v\n%s", err, out)
+		fmt.Fprintf(os.Stderr, "go build ./cmd/coil ./cmd/coil-unpack: %v\n%s", err, out)
 		os.RemoveAll(suiteDir)
 		os.Exit(1)
 	}

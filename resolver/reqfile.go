@@ -439,3 +439,53 @@ func projectName(dir string) string {
 	}
 	return p.Name
 }
+
+// ParseInstallArg reads one requirement given on an install command line, as pip reads it: a
+// PEP 508 requirement ("name[extra]>=1", "name @ URL"), or a URL, or a path to a wheel, an sdist
+// or a project directory (relative to dir). A path or URL becomes a Requirement with Location
+// or URL set and, when the file name tells it, the name; an unnamed one (a project directory)
+// is named by the installer once it has read the project's metadata.
+func ParseInstallArg(s, dir string) (Requirement, error) {
+	s = strings.TrimSpace(s)
+	req, err := ParseRequirement(s)
+	archive := false
+	for _, ext := range []string{".whl", ".tar.gz", ".zip", ".tar.bz2", ".tgz"} {
+		archive = archive || strings.HasSuffix(strings.SplitN(s, ";", 2)[0], ext)
+	}
+	if err == nil && (req.URL != "" || !archive) {
+		return req, nil
+	}
+	if !looksLikePathOrURL(s) {
+		return Requirement{}, err
+	}
+	loc, markerText := s, ""
+	if i := strings.Index(s, "; "); i >= 0 {
+		loc, markerText = strings.TrimSpace(s[:i]), strings.TrimSpace(s[i+2:])
+	}
+	var out Requirement
+	if name, version := nameFromLocation(loc, dir); name != "" {
+		spec := ""
+		if version != "" {
+			spec = "==" + version
+		}
+		if out, err = ParseRequirement(name + spec); err != nil {
+			return Requirement{}, err
+		}
+	}
+	if markerText != "" {
+		m, err := ParseMarker(markerText)
+		if err != nil {
+			return Requirement{}, err
+		}
+		out.Marker = m
+	}
+	if strings.Contains(loc, "://") {
+		out.URL = loc
+	} else {
+		if !filepath.IsAbs(loc) {
+			loc = filepath.Join(dir, loc)
+		}
+		out.Location = loc
+	}
+	return out, nil
+}

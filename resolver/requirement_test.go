@@ -3,6 +3,8 @@ package resolver
 import (
 	"encoding/json"
 	"errors"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -452,4 +454,32 @@ func FuzzParseMarker(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestParseInstallArg(t *testing.T) {
+	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, "proj"), 0o755)
+	os.WriteFile(filepath.Join(dir, "proj", "pyproject.toml"), []byte("[project]\nname = \"My_Proj\"\n"), 0o644)
+	cases := []struct{ in, name, spec, loc, url string }{
+		{in: "requests>=2", name: "requests", spec: ">=2"},
+		{in: "pkg @ https://example.invalid/pkg-1.0.tar.gz", name: "pkg", url: "https://example.invalid/pkg-1.0.tar.gz"},
+		{in: "./proj", name: "My_Proj", loc: filepath.Join(dir, "proj")},
+		{in: "dist/pkg_a-2.0-py3-none-any.whl", name: "pkg_a", spec: "==2.0", loc: filepath.Join(dir, "dist/pkg_a-2.0-py3-none-any.whl")},
+		{in: "pkg-1.0.tar.gz", name: "pkg", spec: "==1.0", loc: filepath.Join(dir, "pkg-1.0.tar.gz")},
+		{in: "https://example.invalid/x/pkg-3.1.zip", name: "pkg", spec: "==3.1", url: "https://example.invalid/x/pkg-3.1.zip"},
+		{in: "./unnamed", loc: filepath.Join(dir, "unnamed")},
+	}
+	for _, c := range cases {
+		r, err := ParseInstallArg(c.in, dir)
+		if err != nil {
+			t.Errorf("%s: %v", c.in, err)
+			continue
+		}
+		if r.Name != c.name || r.Specifier.String() != c.spec || r.Location != c.loc || r.URL != c.url {
+			t.Errorf("%s: got name %q spec %q loc %q url %q", c.in, r.Name, r.Specifier.String(), r.Location, r.URL)
+		}
+	}
+	if _, err := ParseInstallArg("not a requirement!", dir); err == nil {
+		t.Error("a bad requirement was accepted")
+	}
 }

@@ -37,7 +37,8 @@ type installOptions struct {
 	OnlyBinary    []string
 	NoBinary      []string
 	RequireHashes bool
-	// OrPip hands what coil's installer leaves (sdists, URL and editable requirements) to the
+	NoCompile     bool
+	// OrPip hands what coil's installer leaves (version-control URLs, find-links web pages) to the
 	// environment's pip, with the same requirements (mkvirtualenv -r/-i use it).
 	OrPip bool
 }
@@ -59,14 +60,20 @@ PIP_EXTRA_INDEX_URL, PIP_FIND_LINKS, PIP_NO_INDEX, pip.conf) or given here, are 
 the index's hashes (and --hash lines), unpacked once into coil's cache and hard-linked in. A
 failure leaves the environment as it was.
 
-Only wheels are installed for now: a package that has only an sdist is an error naming it.
+A version offered only as an sdist (or any package under --no-binary) is built into a wheel
+by its PEP 517 backend, in a new environment whose build requirements coil installs itself; the
+wheel is kept by the sdist's sha256 and reused. Paths to project directories, wheels and sdists,
+"name @ URL" requirements and -e DIR (PEP 660 editable installs) are installed too, with their
+direct_url.json as pip writes it. The bytecode of what was installed is compiled, as pip does
+(--no-compile skips it).
 
 Exit status: 0 when installed (or, with --dry-run, resolved), 1 when the requirements cannot
 be resolved or installed, 2 for bad input (a bad requirement line, an unknown environment).`,
 		Example: `  coil install requests
   coil install -r requirements.txt -c constraints.txt
   coil install --env web 'django>=5' --upgrade
-  coil install --dry-run --report report.json -r requirements.txt`,
+  coil install --dry-run --report report.json -r requirements.txt
+  coil install -e . ./vendored/lib dist/tool-1.0-py3-none-any.whl`,
 		Args: cobraArgs(cobra.ArbitraryArgs),
 		RunE: func(c *cobra.Command, args []string) error {
 			o.Args = args
@@ -77,7 +84,7 @@ be resolved or installed, 2 for bad input (a bad requirement line, an unknown en
 	f.StringVar(&o.Env, "env", "", "the environment to install into: a name in WORKON_HOME or a path")
 	f.StringArrayVarP(&o.Requirements, "requirement", "r", nil, "install from a requirements file (repeatable)")
 	f.StringArrayVarP(&o.Constraints, "constraint", "c", nil, "constrain versions with a constraints file (repeatable)")
-	f.StringArrayVarP(&o.Editables, "editable", "e", nil, "an editable project (not supported yet)")
+	f.StringArrayVarP(&o.Editables, "editable", "e", nil, "install a project directory in editable mode (PEP 660; repeatable)")
 	f.BoolVarP(&o.Upgrade, "upgrade", "U", false, "upgrade the named packages to the newest allowed versions")
 	f.BoolVar(&o.Pre, "pre", false, "let pre-releases satisfy every requirement")
 	f.BoolVar(&o.DryRun, "dry-run", false, "resolve and show what would be installed; change nothing")
@@ -86,10 +93,11 @@ be resolved or installed, 2 for bad input (a bad requirement line, an unknown en
 	f.StringArrayVar(&o.ExtraIndex, "extra-index-url", nil, "another index to search (repeatable)")
 	f.StringArrayVarP(&o.FindLinks, "find-links", "f", nil, "a directory of wheels to search (repeatable)")
 	f.BoolVar(&o.NoIndex, "no-index", false, "use no index, only --find-links")
-	f.StringArrayVar(&o.OnlyBinary, "only-binary", nil, "only wheels (':all:'; coil installs only wheels anyway)")
-	f.StringArrayVar(&o.NoBinary, "no-binary", nil, "not supported: coil does not build sdists yet")
+	f.StringArrayVar(&o.OnlyBinary, "only-binary", nil, "never build these packages from sdists (names, ':all:' or ':none:'; repeatable)")
+	f.StringArrayVar(&o.NoBinary, "no-binary", nil, "always build these packages from sdists (names, ':all:' or ':none:'; repeatable)")
+	f.BoolVar(&o.NoCompile, "no-compile", false, "do not compile the installed packages' bytecode")
 	f.BoolVar(&o.RequireHashes, "require-hashes", false, "every requirement must be pinned with --hash in its file")
-	f.BoolVar(&o.OrPip, "or-pip", false, "let the environment's pip install what coil leaves (sdists, URL and editable requirements)")
+	f.BoolVar(&o.OrPip, "or-pip", false, "let the environment's pip install what coil leaves (version-control URLs, find-links web pages)")
 	_ = f.MarkHidden("or-pip")
 	return cmd
 }
@@ -194,17 +202,6 @@ func installRun(ctx context.Context, o *installOptions) error {
 	if o.OrPip {
 		return installOrPip(ctx, o)
 	}
-	if len(o.Editables) > 0 {
-		return usageErrorf("-e %s: editable installs are not supported yet; use pip for them", o.Editables[0])
-	}
-	if len(o.NoBinary) > 0 {
-		return usageErrorf("--no-binary %s: building sdists is not supported yet; coil installs wheels only", o.NoBinary[0])
-	}
-	for _, v := range o.OnlyBinary {
-		if v != ":all:" {
-			a.IO.Verbosef("note: --only-binary %s: coil installs only wheels for every package", v)
-		}
-	}
 	t, err := a.installTarget(ctx, o.Env)
 	if err != nil {
 		return err
@@ -220,6 +217,7 @@ func installRun(ctx context.Context, o *installOptions) error {
 		Upgrade: o.Upgrade, Pre: o.Pre || sources.Pre,
 		CacheDir: a.Dirs.WheelCache(), DownloadDir: filepath.Join(a.Dirs.Cache, "downloads"),
 		Hashes: map[string][]string{}, RequireHashes: o.RequireHashes,
+		OnlyBinary: o.OnlyBinary, NoBinary: o.NoBinary, Compile: !o.NoCompile,
 		Logf: a.IO.Verbosef,
 		HTTP: install.NewHTTPClient(filepath.Join(a.Dirs.Cache, "http"), a.Getenv),
 	}
@@ -234,12 +232,15 @@ func installRun(ctx context.Context, o *installOptions) error {
 		inputErrs = append(inputErrs, opts.AddFile(a.rel(a.abs(f)), true, readOpts)...)
 	}
 	for _, s := range o.Args {
-		r, err := resolver.ParseRequirement(s)
+		r, err := resolver.ParseInstallArg(s, a.Cwd)
 		if err != nil {
 			inputErrs = append(inputErrs, err.Error())
 			continue
 		}
 		opts.Requirements = append(opts.Requirements, r)
+	}
+	for _, d := range o.Editables {
+		opts.Requirements = append(opts.Requirements, resolver.Requirement{Location: a.abs(d), Editable: true})
 	}
 	if len(inputErrs) > 0 {
 		return usageErrorf("%s", strings.Join(inputErrs, "\ncoil: "))
@@ -284,6 +285,7 @@ func installRun(ctx context.Context, o *installOptions) error {
 		a.IO.Verbosef("Requirement already satisfied: %s %s", it.Name, it.Version)
 	}
 	if o.DryRun {
+		plan.Close()
 		var names []string
 		for _, it := range plan.Install {
 			names = append(names, it.Name+"-"+it.Version.String())
@@ -316,7 +318,7 @@ func installRun(ctx context.Context, o *installOptions) error {
 }
 
 // installOrPip is coil install --or-pip: coil's installer, and the environment's pip, shown as it
-// runs, for what it leaves (editables go to pip whole).
+// runs, for what it leaves (then pip does the whole request).
 func installOrPip(ctx context.Context, o *installOptions) error {
 	a := o.app
 	t, err := a.installTarget(ctx, o.Env)
@@ -343,10 +345,10 @@ func installOrPip(ctx context.Context, o *installOptions) error {
 		}
 		return nil
 	}
-	if len(o.Editables) > 0 {
-		return pip()
-	}
 	r := a.nativeInstall()
+	for _, e := range o.Editables {
+		r.Editables = append(r.Editables, a.abs(e))
+	}
 	for _, f := range o.Requirements {
 		r.Files = append(r.Files, a.abs(f))
 	}

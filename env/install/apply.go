@@ -70,6 +70,11 @@ func (p *Plan) Apply(ctx context.Context) (*Result, error) {
 		return nil, err
 	}
 	defer unlock()
+	if n, err := recoverInterrupted(p.Target.Env.Dir); err != nil {
+		return nil, err
+	} else if n > 0 {
+		p.opts.logf("Undid an install that was interrupted in %s", p.Target.Env.Dir)
+	}
 
 	// What is installed may have changed while we downloaded: read it again under the lock.
 	dists, _ := resolver.ReadInstalled(p.Target.Env.SitePackages())
@@ -92,6 +97,9 @@ func (p *Plan) Apply(ctx context.Context) (*Result, error) {
 	preps = todo
 	tx := &transaction{root: p.Target.Env.Dir}
 	defer tx.cleanup()
+	if err := tx.begin(); err != nil {
+		return nil, fmt.Errorf("install into %s: %w", p.Target.Env.Dir, err)
+	}
 	for _, pr := range preps {
 		if d := current[pr.item.Name]; d != nil {
 			if err := tx.moveAside(d); err != nil {
@@ -113,6 +121,7 @@ func (p *Plan) Apply(ctx context.Context) (*Result, error) {
 			Requested:     pr.item.Requested,
 			PythonVersion: p.Target.Info.MinorVersion(),
 			DirectURL:     directURL(pr.item),
+			Journal:       tx.note,
 		})
 		if err != nil {
 			tx.rollback()
@@ -126,6 +135,9 @@ func (p *Plan) Apply(ctx context.Context) (*Result, error) {
 		res.Installed = append(res.Installed, pr.item)
 	}
 	tx.commit()
+	if p.opts.Compile && len(res.Installed) > 0 {
+		compileInstalled(ctx, p.Target, res.Installed, p.opts.logf)
+	}
 	return res, nil
 }
 
@@ -215,17 +227,44 @@ type transaction struct {
 	installed []*wheel.Installed
 	dirs      []string // directories that held moved files
 	done      bool
+	journal   *journal
+}
+
+// begin makes the transaction's directory and journal (see journal.go).
+func (t *transaction) begin() error {
+	d, err := os.MkdirTemp(t.root, ".coil-replaced-")
+	if err != nil {
+		return err
+	}
+	t.trash = d
+	j, err := openJournal(d)
+	if err != nil {
+		os.RemoveAll(d)
+		t.trash = ""
+		return err
+	}
+	t.journal = j
+	return nil
 }
 
 func (t *transaction) trashDir() (string, error) {
 	if t.trash == "" {
-		d, err := os.MkdirTemp(t.root, ".coil-replaced-")
-		if err != nil {
+		if err := t.begin(); err != nil {
 			return "", err
 		}
-		t.trash = d
 	}
 	return t.trash, nil
+}
+
+// note journals a file or directory an install is about to create (wheel.Options.Journal).
+func (t *transaction) note(path string, existed bool) error {
+	if _, err := t.trashDir(); err != nil {
+		return err
+	}
+	if existed {
+		return t.journal.add("X", path)
+	}
+	return t.journal.add("N", path)
 }
 
 // moveAside renames every file a distribution's RECORD lists (and their compiled .pyc files)
@@ -241,6 +280,9 @@ func (t *transaction) moveAside(d *resolver.Dist) error {
 	}
 	for _, f := range files {
 		aside := filepath.Join(trash, fmt.Sprintf("%d", len(t.moved)))
+		if err := t.journal.add("M", f, aside); err != nil {
+			return err
+		}
 		if err := os.Rename(f, aside); err != nil {
 			if errors.Is(err, os.ErrNotExist) {
 				continue
@@ -271,12 +313,23 @@ func (t *transaction) rollback() {
 	}
 	t.moved = nil
 	t.removeEmptyDirs()
+	t.forget()
 	t.done = true
 }
 
 func (t *transaction) commit() {
+	t.forget()
 	t.removeEmptyDirs()
 	t.done = true
+}
+
+// forget removes the journal: from here on, nothing is to be undone.
+func (t *transaction) forget() {
+	if t.journal != nil {
+		t.journal.close()
+		os.Remove(filepath.Join(t.trash, journalName))
+		t.journal = nil
+	}
 }
 
 // cleanup deletes the directory of moved-aside files.
@@ -284,6 +337,7 @@ func (t *transaction) cleanup() {
 	if !t.done {
 		t.rollback()
 	}
+	t.forget()
 	if t.trash != "" {
 		os.RemoveAll(t.trash)
 	}
@@ -418,6 +472,9 @@ func Uninstall(ctx context.Context, t *Target, names []string) ([]*resolver.Dist
 	}
 	if len(missing) > 0 {
 		return nil, &NotInstalledError{Names: missing, Env: t.Env.Dir}
+	}
+	if _, err := recoverInterrupted(t.Env.Dir); err != nil {
+		return nil, err
 	}
 	tx := &transaction{root: t.Env.Dir}
 	defer tx.cleanup()

@@ -39,7 +39,28 @@ func (d *direct) directURL() []byte {
 		v["archive_info"] = ai
 	}
 	b, _ := json.Marshal(v)
-	return b
+	return pythonJSON(b)
+}
+
+// pythonJSON spaces compact JSON as Python's json.dumps does (", " and ": "), which is how pip
+// writes direct_url.json (keys sorted, as Go writes maps).
+func pythonJSON(b []byte) []byte {
+	out := make([]byte, 0, len(b)+16)
+	inString, escaped := false, false
+	for _, c := range b {
+		out = append(out, c)
+		switch {
+		case inString && escaped:
+			escaped = false
+		case inString && c == '\\':
+			escaped = true
+		case c == '"':
+			inString = !inString
+		case !inString && (c == ',' || c == ':'):
+			out = append(out, ' ')
+		}
+	}
+	return out
 }
 
 // fileURL is the file:// URL of an absolute path.

@@ -312,9 +312,14 @@ func fakeEnv(t testing.TB) *Target {
 	}
 	os.WriteFile(filepath.Join(dir, "pyvenv.cfg"), []byte("home = /usr/bin\nversion = 3.11.7\n"), 0o644)
 	os.WriteFile(filepath.Join(dir, "bin", "python"), []byte("#!/bin/false\n"), 0o755)
+	return openFakeEnv(dir)
+}
+
+// openFakeEnv is the Target of an environment fakeEnv made.
+func openFakeEnv(dir string) *Target {
 	e, err := env.Open(dir)
 	if err != nil {
-		t.Fatal(err)
+		panic(err)
 	}
 	markers, _ := resolver.DefaultEnvironment("3.11.7")
 	info := &interp.Info{Implementation: "cpython", Version: "3.11.7", VersionInfo: [5]any{3.0, 11.0, 7.0, "final", 0.0}, Markers: map[string]string{}}

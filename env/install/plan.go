@@ -95,6 +95,9 @@ type Options struct {
 	// ":none:" or package names, comma-separated): which packages may not be built from an
 	// sdist, and which must be.
 	OnlyBinary, NoBinary []string
+	// Compile writes the bytecode of what Apply installed (as pip does, with the environment's
+	// interpreter); failures are only reported.
+	Compile bool
 	// BuildCacheDir keeps the wheels built from sdists, by the sdist's sha256; "" means a
 	// "built" directory beside CacheDir.
 	BuildCacheDir string

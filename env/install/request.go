@@ -69,8 +69,8 @@ func (o *Options) AddFile(path string, constraint bool, ro *resolver.ReadOptions
 	return bad
 }
 
-// NeedsPipError is a request that coil's installer leaves to pip: a package offered only as an
-// sdist, a URL or editable requirement, a find-links web page. Reason says which.
+// NeedsPipError is a request that coil's installer leaves to pip: a version-control URL, a
+// find-links web page, a requirements-file line coil does not read. Reason says which.
 type NeedsPipError struct{ Reason error }
 
 func (e *NeedsPipError) Error() string { return e.Reason.Error() + " (coil leaves this to pip)" }
@@ -81,6 +81,8 @@ func (e *NeedsPipError) Unwrap() error { return e.Reason }
 type Request struct {
 	Specs []string // requirements as given on a command line ("black==24.10", "rich[jupyter]")
 	Files []string // requirements files (pip's -r)
+	// Editables are project directories to install in editable mode (pip's -e).
+	Editables []string
 	// Index options over pip's configuration: IndexURL replaces it, the lists add to it.
 	IndexURL       string
 	ExtraIndexURLs []string
@@ -109,7 +111,7 @@ func Packages(ctx context.Context, e *env.Env, info *interp.Info, r Request) (*R
 		return nil, err
 	}
 	o := Options{Upgrade: r.Upgrade, Pre: sources.Pre, Sources: sources, CacheDir: r.CacheDir,
-		DownloadDir: r.DownloadDir, HTTP: r.HTTP, Logf: r.Logf}
+		DownloadDir: r.DownloadDir, HTTP: r.HTTP, Logf: r.Logf, Compile: r.Compile}
 	ro := &resolver.ReadOptions{Getenv: r.Getenv}
 	var bad []string
 	for _, f := range r.Files {
@@ -119,12 +121,14 @@ func Packages(ctx context.Context, e *env.Env, info *interp.Info, r Request) (*R
 		bad = append(bad, o.AddFile(f, true, ro)...)
 	}
 	for _, s := range r.Specs {
-		req, err := resolver.ParseRequirement(s)
+		req, err := ParseArg(s)
 		if err != nil {
-			// pip reads more than PEP 508 here (paths, archive files): leave those to it.
 			return nil, &NeedsPipError{err}
 		}
 		o.Requirements = append(o.Requirements, req)
+	}
+	for _, d := range r.Editables {
+		o.Requirements = append(o.Requirements, resolver.Requirement{Location: d, Editable: true})
 	}
 	if len(bad) > 0 {
 		// Lines coil's reader does not take may still be pip's (and pip words its own errors).
@@ -132,11 +136,6 @@ func Packages(ctx context.Context, e *env.Env, info *interp.Info, r Request) (*R
 	}
 	if len(o.unread) > 0 {
 		return nil, &NeedsPipError{errors.New(o.unread[0])}
-	}
-	for _, req := range o.Requirements {
-		if req.URL != "" || req.Editable || req.Location != "" {
-			return nil, &NeedsPipError{fmt.Errorf("%s: %s is a path, URL or editable requirement", where(req), req.String())}
-		}
 	}
 	if r.IndexURL != "" {
 		o.Sources.IndexURL = r.IndexURL
@@ -165,9 +164,6 @@ func Packages(ctx context.Context, e *env.Env, info *interp.Info, r Request) (*R
 	}
 	for _, it := range res.Installed {
 		o.logf("Installed %s %s", it.Name, it.Version)
-	}
-	if r.Compile && len(res.Installed) > 0 {
-		compileInstalled(ctx, NewTarget(e, info), res.Installed, o.logf)
 	}
 	return res, nil
 }
@@ -221,4 +217,15 @@ func OrPip(ctx context.Context, e *env.Env, info *interp.Info, r Request, pip fu
 		r.Logf("Installing with pip: %v", np.Reason)
 	}
 	return true, pip()
+}
+
+// ParseArg reads a requirement from a command line as pip does (resolver.ParseInstallArg):
+// a PEP 508 requirement, or a path (relative to the working directory) or URL of a wheel, an
+// sdist or a project directory.
+func ParseArg(s string) (resolver.Requirement, error) {
+	wd, err := os.Getwd()
+	if err != nil {
+		return resolver.Requirement{}, err
+	}
+	return resolver.ParseInstallArg(s, wd)
 }

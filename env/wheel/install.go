@@ -68,6 +68,11 @@ type Options struct {
 	// installed from a URL, a local archive or a project directory came from (pip freeze
 	// writes "-e" or "name @ URL" lines from it). Empty writes none.
 	DirectURL []byte
+	// Journal, when set, is told of every file and directory before the install creates it
+	// (created false), and again (created true) when it turned out to exist already and was
+	// left alone, so that a caller can undo an install that was killed half-way. An error
+	// stops the install.
+	Journal func(path string, existed bool) error
 }
 
 var pyVersionRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9]+\.[0-9]+$`) })
@@ -136,7 +141,7 @@ func (u *Unpacked) Install(s Scheme, o Options) (*Installed, error) {
 	if err := o.check(); err != nil {
 		return nil, fmt.Errorf("install %s %s: %w", u.Name, u.Version, err)
 	}
-	t := &txn{known: map[string]bool{}}
+	t := &txn{known: map[string]bool{}, journal: o.Journal}
 	ins, err := t.install(u, s, o)
 	if err != nil {
 		t.rollback()
@@ -153,6 +158,15 @@ type txn struct {
 	known map[string]bool // directories known to exist
 	copy  bool            // hard links failed once: copy from then on
 	links int             // files hard-linked
+	// journal is Options.Journal.
+	journal func(path string, existed bool) error
+}
+
+func (t *txn) note(path string, existed bool) error {
+	if t.journal == nil {
+		return nil
+	}
+	return t.journal(path, existed)
 }
 
 func (t *txn) install(u *Unpacked, s Scheme, o Options) (*Installed, error) {
@@ -301,9 +315,13 @@ func (t *txn) write(dst string, data []byte, perm fs.FileMode) (string, error) {
 	if err := t.mkdirAll(filepath.Dir(dst)); err != nil {
 		return "", err
 	}
+	if err := t.note(dst, false); err != nil {
+		return "", err
+	}
 	f, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
 	if err != nil {
 		if errors.Is(err, fs.ErrExist) {
+			t.note(dst, true)
 			return "", existsError(dst)
 		}
 		return "", err
@@ -325,6 +343,9 @@ func (t *txn) link(src, dst string, exec bool) error {
 	if err := t.mkdirAll(filepath.Dir(dst)); err != nil {
 		return err
 	}
+	if err := t.note(dst, false); err != nil {
+		return err
+	}
 	if !t.copy {
 		err := os.Link(src, dst)
 		if err == nil {
@@ -333,6 +354,7 @@ func (t *txn) link(src, dst string, exec bool) error {
 			return nil
 		}
 		if errors.Is(err, fs.ErrExist) {
+			t.note(dst, true)
 			return existsError(dst)
 		}
 		// Another file system (EXDEV), or one without hard links: copy this
@@ -351,6 +373,7 @@ func (t *txn) link(src, dst string, exec bool) error {
 	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
 	if err != nil {
 		if errors.Is(err, fs.ErrExist) {
+			t.note(dst, true)
 			return existsError(dst)
 		}
 		return err
@@ -390,6 +413,9 @@ func (t *txn) mkdirAll(dir string) error {
 		d = parent
 	}
 	for i := len(missing) - 1; i >= 0; i-- {
+		if err := t.note(missing[i], false); err != nil {
+			return err
+		}
 		err := os.Mkdir(missing[i], 0o755)
 		if err == nil {
 			t.dirs = append(t.dirs, missing[i])
