@@ -5,11 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 
 	"github.com/coilpy/coil/env"
 	"github.com/coilpy/coil/interp"
@@ -375,43 +375,24 @@ func (o *checkOptions) lookUpNewest(ctx context.Context, rep *resolver.CheckRepo
 	if o.Index != "" {
 		// The pages are fetched a few at a time (a check of many projects asks for hundreds);
 		// the first failure stops the rest.
-		lookCtx, cancel := context.WithCancel(ctx)
-		defer cancel()
-		errs := make([]error, len(rep.Packages))
-		sem := make(chan struct{}, indexLookups)
-		var wg sync.WaitGroup
-		for i := range rep.Packages {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				sem <- struct{}{}
-				defer func() { <-sem }()
-				if lookCtx.Err() != nil {
-					errs[i] = lookCtx.Err()
-					return
-				}
-				got, err := resolver.ListIndex(lookCtx, nil, o.Index, rep.Packages[i].Package)
-				if err != nil && !errors.Is(err, resolver.ErrNoProject) {
-					cancel()
-				}
-				offers[i], errs[i] = append(offers[i], got...), err
-			}()
+		names := make([]string, len(rep.Packages))
+		for i, pr := range rep.Packages {
+			names[i] = pr.Package
 		}
-		wg.Wait()
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		var failed error
-		for _, err := range errs {
-			switch {
-			case errors.Is(err, resolver.ErrNoProject):
-				a.IO.Verbosef("note: %v", err)
-			case err != nil && failed == nil && !errors.Is(err, context.Canceled):
-				failed = err
+		client := &resolver.Client{HTTP: http.DefaultClient, Indexes: []string{o.Index}}
+		got, err := client.OffersEach(ctx, names, indexLookups)
+		if err != nil {
+			if ctx.Err() != nil {
+				return err
 			}
+			return indexError(o.Index, err)
 		}
-		if failed != nil {
-			return indexError(o.Index, failed)
+		for i, po := range got {
+			var nf *resolver.NotFoundError
+			if errors.As(po.Err, &nf) {
+				a.IO.Verbosef("note: %s is not on the index %s", po.Name, resolver.RedactURL(o.Index))
+			}
+			offers[i] = append(offers[i], po.Offers...)
 		}
 	}
 	for i := range rep.Packages {
