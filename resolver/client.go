@@ -259,16 +259,14 @@ func (c *Client) list(ctx context.Context, key string) ([]Offer, error) {
 	return out, nil
 }
 
-// RedactURL hides a password in a URL, for messages.
+// RedactURL hides a password in a URL, for messages: it shows as xxxxx (net/url's
+// URL.Redacted), and a URL redacted already stays as it is.
 func RedactURL(s string) string {
 	u, err := url.Parse(s)
 	if err != nil || u.User == nil {
 		return s
 	}
-	if _, ok := u.User.Password(); ok {
-		u.User = url.UserPassword(u.User.Username(), "****")
-	}
-	return u.String()
+	return u.Redacted()
 }
 
 // HashError is a file whose content does not have the digest it should.

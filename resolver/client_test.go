@@ -133,3 +133,17 @@ func TestOffersEachFails(t *testing.T) {
 		t.Errorf("cancelled: %v", err)
 	}
 }
+
+func TestRedactURL(t *testing.T) {
+	for in, want := range map[string]string{
+		"https://me:hunter2@example.test/simple": "https://me:xxxxx@example.test/simple",
+		"https://me:xxxxx@example.test/simple":   "https://me:xxxxx@example.test/simple",
+		"https://token@example.test/simple":      "https://token@example.test/simple", // no password
+		"https://example.test/simple/":           "https://example.test/simple/",
+		"/srv/wheels":                            "/srv/wheels",
+	} {
+		if got := RedactURL(in); got != want {
+			t.Errorf("RedactURL(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
