@@ -104,7 +104,7 @@ func TestOffersEachFails(t *testing.T) {
 	c := &Client{HTTP: srv.Client(), Indexes: []string{srv.URL + "/simple"}}
 	got, err := c.OffersEach(context.Background(), []string{"ok", "broken", "later"}, 1)
 	var fault *IndexFault
-	if !errors.As(err, &fault) || fault.URL != srv.URL+"/simple" || !strings.Contains(err.Error(), "503") {
+	if !errors.As(err, &fault) || fault.Index != srv.URL+"/simple" || !strings.Contains(err.Error(), "503") {
 		t.Fatalf("OffersEach: %v, want an IndexFault for %s/simple with its 503", err, srv.URL)
 	}
 	if strings.Join(asked, " ") != "ok broken" {
@@ -121,7 +121,7 @@ func TestOffersEachFails(t *testing.T) {
 	c = &Client{HTTP: http.DefaultClient, Indexes: []string{goneURL}}
 	_, err = c.OffersEach(context.Background(), []string{"a", "b", "c", "d"}, 2)
 	var ue *url.Error
-	if !errors.As(err, &fault) || fault.URL != goneURL || !errors.As(err, &ue) {
+	if !errors.As(err, &fault) || fault.Index != goneURL || !errors.As(err, &ue) {
 		t.Fatalf("OffersEach: %v, want an IndexFault for %s from the connection", err, goneURL)
 	}
 

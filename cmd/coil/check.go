@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io/fs"
 	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -385,7 +384,7 @@ func (o *checkOptions) lookUpNewest(ctx context.Context, rep *resolver.CheckRepo
 			if ctx.Err() != nil {
 				return err
 			}
-			return indexError(o.Index, err)
+			return indexError(err)
 		}
 		for i, po := range got {
 			var nf *resolver.NotFoundError
@@ -407,12 +406,14 @@ func (o *checkOptions) lookUpNewest(ctx context.Context, rep *resolver.CheckRepo
 const indexLookups = 8
 
 // indexError says that the index given with --index failed, and what to do about it.
-func indexError(index string, err error) error {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		return fmt.Errorf("the index %s could not be reached (%v); check the --index URL and the network", index, ue.Err)
+func indexError(err error) error {
+	var f *resolver.IndexFault
+	if errors.As(err, &f) {
+		g := *f
+		g.Setting = "--index"
+		return &g
 	}
-	return fmt.Errorf("the index %s failed: %v; check the --index URL", index, err)
+	return fmt.Errorf("%v; check the --index URL", err)
 }
 
 func printCheck(a *app, o *checkOptions, r *checkJSON) {
