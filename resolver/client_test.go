@@ -11,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/coilpy/coil/internal/testnet"
 )
 
 // TestOffersEach looks up projects on an index that answers slowly enough for lookups to
@@ -115,9 +117,7 @@ func TestOffersEachFails(t *testing.T) {
 	}
 
 	// An index where nothing listens.
-	gone := httptest.NewServer(http.NotFoundHandler())
-	goneURL := gone.URL + "/simple"
-	gone.Close()
+	goneURL := testnet.ClosedIndex(t)
 	c = &Client{HTTP: http.DefaultClient, Indexes: []string{goneURL}}
 	_, err = c.OffersEach(context.Background(), []string{"a", "b", "c", "d"}, 2)
 	var ue *url.Error

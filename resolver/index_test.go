@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/coilpy/coil/internal/testnet"
 )
 
 func TestListIndex(t *testing.T) {
@@ -116,9 +118,7 @@ func TestIndexFault(t *testing.T) {
 		t.Errorf("503:\n got %v\nwant %s", err, want)
 	}
 
-	gone := httptest.NewServer(http.NotFoundHandler())
-	goneURL := gone.URL
-	gone.Close()
+	goneURL := testnet.ClosedURL(t)
 	secret := strings.Replace(goneURL, "http://", "http://me:hunter2@", 1) + "/simple"
 	_, err = ListIndex(context.Background(), nil, secret, "black")
 	var f *IndexFault
