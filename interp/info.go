@@ -186,8 +186,11 @@ func (p *Prober) run(ctx context.Context, abs string) (*Info, error) {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	// -E: ignore PYTHON* variables (PYTHONHOME would point the probe at another stdlib);
-	// -s: no user site. Both exist in Python 2.7, unlike -I.
-	cmd := exec.CommandContext(ctx, abs, "-E", "-s", "-c", probeScript)
+	// -s: no user site; -B: write no bytecode (-E ignores PYTHONDONTWRITEBYTECODE), so that
+	// looking at an environment leaves no __pycache__ in it (a .pth file such as setuptools'
+	// distutils-precedence.pth imports a module from site-packages at start-up). All three
+	// exist in Python 2.7, unlike -I.
+	cmd := exec.CommandContext(ctx, abs, "-E", "-s", "-B", "-c", probeScript)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	cmd.Env = probeEnv(os.Environ())

@@ -1,24 +1,13 @@
 package realworld
 
 import (
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-)
 
-// closedIndex is a simple-index URL on a loopback port where nothing listens.
-func closedIndex(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	return "http://" + addr + "/simple"
-}
+	"github.com/coilpy/coil/internal/testnet"
+)
 
 // lastLine is the last non-empty line of s.
 func lastLine(s string) string {
@@ -53,7 +42,7 @@ func snapshot(t *testing.T, root string) map[string]int64 {
 func TestIndexUnreachable(t *testing.T) {
 	u := newUser(t)
 	pipIndexURL(t, u) // the real index is reachable: a tool installed from it is upgraded below
-	closed := closedIndex(t)
+	closed := testnet.ClosedIndex(t)
 	host := strings.TrimPrefix(strings.TrimSuffix(closed, "/simple"), "http://")
 
 	// One tool installed while the index works, to upgrade and inject into while it does not.

@@ -152,6 +152,74 @@ func (c *Client) Offers(ctx context.Context, name string) ([]Offer, error) {
 	return l.offers, l.err
 }
 
+// ProjectOffers is what the sources offer for one project, or why they offer nothing.
+type ProjectOffers struct {
+	Name   string
+	Offers []Offer
+	// Err is a *NotFoundError when no source offers the project, the failure when its lookup
+	// failed, or the context's error when it was not looked up because another failed first.
+	Err error
+}
+
+// OffersEach lists every named project, at most limit at a time (less than 1: one at a
+// time), and returns what each is offered in the order of names. A project that no source
+// offers is not a failure: its entry holds the *NotFoundError. Any other failure (an index
+// that cannot be reached, or answers with an error) stops the lookups: none is started
+// after it, those under way are cancelled (the Client keeps their cancellation as their
+// listing), and the first failure in the order of names is returned with the entries.
+func (c *Client) OffersEach(ctx context.Context, names []string, limit int) ([]ProjectOffers, error) {
+	if limit < 1 {
+		limit = 1
+	}
+	lookCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	out := make([]ProjectOffers, len(names))
+	for i, name := range names {
+		out[i].Name = name
+	}
+	// limit workers take the names in order, so that a failure stops every name after it
+	// that no worker has taken yet.
+	var mu sync.Mutex
+	next := 0
+	take := func() int {
+		mu.Lock()
+		defer mu.Unlock()
+		i := next
+		next++
+		return i
+	}
+	var wg sync.WaitGroup
+	for range min(limit, len(names)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := take(); i < len(names); i = take() {
+				if err := lookCtx.Err(); err != nil {
+					out[i].Err = err
+					continue
+				}
+				offers, err := c.Offers(lookCtx, names[i])
+				var nf *NotFoundError
+				if err != nil && !errors.As(err, &nf) {
+					cancel()
+				}
+				out[i].Offers, out[i].Err = offers, err
+			}
+		}()
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return out, err
+	}
+	for _, po := range out {
+		var nf *NotFoundError
+		if po.Err != nil && !errors.As(po.Err, &nf) && !errors.Is(po.Err, context.Canceled) {
+			return out, po.Err
+		}
+	}
+	return out, nil
+}
+
 func (c *Client) list(ctx context.Context, key string) ([]Offer, error) {
 	var out []Offer
 	var sources []string
@@ -191,16 +259,14 @@ func (c *Client) list(ctx context.Context, key string) ([]Offer, error) {
 	return out, nil
 }
 
-// RedactURL hides a password in a URL, for messages.
+// RedactURL hides a password in a URL, for messages: it shows as xxxxx (net/url's
+// URL.Redacted), and a URL redacted already stays as it is.
 func RedactURL(s string) string {
 	u, err := url.Parse(s)
 	if err != nil || u.User == nil {
 		return s
 	}
-	if _, ok := u.User.Password(); ok {
-		u.User = url.UserPassword(u.User.Username(), "****")
-	}
-	return u.String()
+	return u.Redacted()
 }
 
 // HashError is a file whose content does not have the digest it should.

@@ -94,22 +94,48 @@ func ListDir(dir, name string) ([]Offer, error) {
 	return out, nil
 }
 
-// IndexFault is an index that could not be reached or answered with an error.
+// PipIndexSettings are where pip, and coil's installer, take the index URL from: the advice
+// of an IndexFault that names no other setting.
+const PipIndexSettings = "--index-url, PIP_INDEX_URL, 'pip config list'"
+
+// IndexFault is a package index that could not be reached (refused, unknown host, TLS
+// failure, no answer in time) or that answered a request with an error status. Its message is
+// coil's one wording for both: the index, what happened, and where to fix the URL.
 type IndexFault struct {
-	Op  string // what was being done: "list black"
-	URL string
-	Err error
+	Index string // the index URL (a password in it is not shown)
+	// Op is what was asked, for an index that answered with an error: "list black".
+	Op string
+	// Status is the error status the index answered with ("503 Service Unavailable"); empty
+	// when it did not answer at all.
+	Status string
+	Err    error // what went wrong: the network error, or the status as an error
+	// Setting says where the index URL was given, for the advice; empty means
+	// PipIndexSettings.
+	Setting string
 }
 
 func (e *IndexFault) Error() string {
-	msg := e.Err.Error()
+	setting := e.Setting
+	if setting == "" {
+		setting = PipIndexSettings
+	}
+	if e.Status != "" {
+		what := e.Status
+		if e.Op != "" {
+			what = e.Op + ": " + what
+		}
+		return fmt.Sprintf("the package index %s answered with an error (%s); check the index URL (%s) and the network", RedactURL(e.Index), what, setting)
+	}
+	cause := "no answer"
+	if e.Err != nil {
+		cause = e.Err.Error()
+	}
 	// A transport error repeats the method and URL; its innermost cause says what happened.
 	var ue *url.Error
 	if errors.As(e.Err, &ue) {
-		msg = ue.Err.Error()
+		cause = ue.Err.Error()
 	}
-	return fmt.Sprintf("%s on %s: %s; check that the index is reachable, or point at another with --index-url (pip's configuration and PIP_INDEX_URL set it too)",
-		e.Op, RedactURL(e.URL), msg)
+	return fmt.Sprintf("the package index %s could not be reached (%s); check the index URL (%s) and the network", RedactURL(e.Index), cause, setting)
 }
 
 func (e *IndexFault) Unwrap() error { return e.Err }
@@ -136,14 +162,14 @@ func ListIndex(ctx context.Context, client *http.Client, indexURL, name string) 
 	req.Header.Set("Accept", simpleAccept)
 	resp, err := client.Do(req)
 	if err != nil {
-		return nil, &IndexFault{Op: "list " + key, URL: indexURL, Err: err}
+		return nil, &IndexFault{Index: indexURL, Op: "list " + key, Err: err}
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode == http.StatusNotFound {
 		return nil, fmt.Errorf("list %s on %s: %w", key, indexURL, ErrNoProject)
 	}
 	if resp.StatusCode != http.StatusOK {
-		return nil, &IndexFault{Op: "list " + key, URL: indexURL, Err: errors.New(resp.Status)}
+		return nil, &IndexFault{Index: indexURL, Op: "list " + key, Status: resp.Status, Err: errors.New(resp.Status)}
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
 	if err != nil {

@@ -2,12 +2,16 @@ package resolver
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+
+	"github.com/coilpy/coil/internal/testnet"
 )
 
 func TestListIndex(t *testing.T) {
@@ -98,5 +102,34 @@ func TestListDir(t *testing.T) {
 	}
 	if _, err := ListDir(filepath.Join(dir, "nope"), "x"); err == nil {
 		t.Error("missing directory gave no error")
+	}
+}
+
+// TestIndexFault: coil's one wording for an index that fails names the index (without its
+// password), what happened, and where the URL is set.
+func TestIndexFault(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "busy", http.StatusServiceUnavailable)
+	}))
+	defer srv.Close()
+	_, err := ListIndex(context.Background(), srv.Client(), srv.URL+"/simple", "Black")
+	want := "the package index " + srv.URL + "/simple answered with an error (list black: 503 Service Unavailable); check the index URL (--index-url, PIP_INDEX_URL, 'pip config list') and the network"
+	if err == nil || err.Error() != want {
+		t.Errorf("503:\n got %v\nwant %s", err, want)
+	}
+
+	goneURL := testnet.ClosedURL(t)
+	secret := strings.Replace(goneURL, "http://", "http://me:hunter2@", 1) + "/simple"
+	_, err = ListIndex(context.Background(), nil, secret, "black")
+	var f *IndexFault
+	if !errors.As(err, &f) || f.Status != "" {
+		t.Fatalf("closed port: %v, want an IndexFault", err)
+	}
+	f.Setting = "--index"
+	msg := f.Error()
+	prefix := "the package index http://me:xxxxx@" + strings.TrimPrefix(goneURL, "http://") + "/simple could not be reached ("
+	if !strings.HasPrefix(msg, prefix) || !strings.HasSuffix(msg, "); check the index URL (--index) and the network") ||
+		strings.Contains(msg, "hunter2") || strings.Contains(msg, "Get ") {
+		t.Errorf("closed port:\n got %s\nwant %s…); check the index URL (--index) and the network", msg, prefix)
 	}
 }

@@ -5,11 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"net/url"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 
 	"github.com/coilpy/coil/env"
 	"github.com/coilpy/coil/interp"
@@ -375,43 +374,24 @@ func (o *checkOptions) lookUpNewest(ctx context.Context, rep *resolver.CheckRepo
 	if o.Index != "" {
 		// The pages are fetched a few at a time (a check of many projects asks for hundreds);
 		// the first failure stops the rest.
-		lookCtx, cancel := context.WithCancel(ctx)
-		defer cancel()
-		errs := make([]error, len(rep.Packages))
-		sem := make(chan struct{}, indexLookups)
-		var wg sync.WaitGroup
-		for i := range rep.Packages {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				sem <- struct{}{}
-				defer func() { <-sem }()
-				if lookCtx.Err() != nil {
-					errs[i] = lookCtx.Err()
-					return
-				}
-				got, err := resolver.ListIndex(lookCtx, nil, o.Index, rep.Packages[i].Package)
-				if err != nil && !errors.Is(err, resolver.ErrNoProject) {
-					cancel()
-				}
-				offers[i], errs[i] = append(offers[i], got...), err
-			}()
+		names := make([]string, len(rep.Packages))
+		for i, pr := range rep.Packages {
+			names[i] = pr.Package
 		}
-		wg.Wait()
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		var failed error
-		for _, err := range errs {
-			switch {
-			case errors.Is(err, resolver.ErrNoProject):
-				a.IO.Verbosef("note: %v", err)
-			case err != nil && failed == nil && !errors.Is(err, context.Canceled):
-				failed = err
+		client := &resolver.Client{HTTP: http.DefaultClient, Indexes: []string{o.Index}}
+		got, err := client.OffersEach(ctx, names, indexLookups)
+		if err != nil {
+			if ctx.Err() != nil {
+				return err
 			}
+			return indexError(err)
 		}
-		if failed != nil {
-			return indexError(o.Index, failed)
+		for i, po := range got {
+			var nf *resolver.NotFoundError
+			if errors.As(po.Err, &nf) {
+				a.IO.Verbosef("note: %s is not on the index %s", po.Name, resolver.RedactURL(o.Index))
+			}
+			offers[i] = append(offers[i], po.Offers...)
 		}
 	}
 	for i := range rep.Packages {
@@ -426,12 +406,14 @@ func (o *checkOptions) lookUpNewest(ctx context.Context, rep *resolver.CheckRepo
 const indexLookups = 8
 
 // indexError says that the index given with --index failed, and what to do about it.
-func indexError(index string, err error) error {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		return fmt.Errorf("the index %s could not be reached (%v); check the --index URL and the network", index, ue.Err)
+func indexError(err error) error {
+	var f *resolver.IndexFault
+	if errors.As(err, &f) {
+		g := *f
+		g.Setting = "--index"
+		return &g
 	}
-	return fmt.Errorf("the index %s failed: %v; check the --index URL", index, err)
+	return fmt.Errorf("%v; check the --index URL", err)
 }
 
 func printCheck(a *app, o *checkOptions, r *checkJSON) {

@@ -637,11 +637,7 @@ func newCmdCdsitepackages(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			e, err := workon.Active(a.Getenv("VIRTUAL_ENV"))
-			if err != nil {
-				return err
-			}
-			sp, err := workon.SitePackages(e)
+			sp, err := workon.ActiveSitePackages(a.Getenv("VIRTUAL_ENV"))
 			if err != nil {
 				return err
 			}
@@ -848,11 +844,7 @@ func newCmdLssitepackages(a *app) *cobra.Command {
 		Short:              "List the active environment's site-packages directory",
 		DisableFlagParsing: true,
 		RunE: func(c *cobra.Command, args []string) error {
-			e, err := workon.Active(a.Getenv("VIRTUAL_ENV"))
-			if err != nil {
-				return err
-			}
-			sp, err := workon.SitePackages(e)
+			sp, err := workon.ActiveSitePackages(a.Getenv("VIRTUAL_ENV"))
 			if err != nil {
 				return err
 			}

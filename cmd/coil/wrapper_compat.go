@@ -114,11 +114,7 @@ func newCmdSitePackagesDir(a *app) *cobra.Command {
 		Short: "Print the active environment's site-packages directory (virtualenvwrapper_get_site_packages_dir)",
 		Args:  cobraArgs(cobra.NoArgs),
 		RunE: func(c *cobra.Command, args []string) error {
-			e, err := workon.Active(a.Getenv("VIRTUAL_ENV"))
-			if err != nil {
-				return err
-			}
-			sp, err := workon.SitePackages(e)
+			sp, err := workon.ActiveSitePackages(a.Getenv("VIRTUAL_ENV"))
 			if err != nil {
 				return err
 			}

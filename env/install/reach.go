@@ -3,7 +3,6 @@ package install
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -12,18 +11,10 @@ import (
 	"github.com/coilpy/coil/resolver"
 )
 
-// UnreachableError says that a package index could not be reached at all (refused, unknown
-// host, TLS failure, no answer in time), as opposed to answering with an error.
-type UnreachableError struct {
-	Index string // the index URL as configured (credentials removed)
-	Err   error  // the network error
-}
-
-func (e *UnreachableError) Error() string {
-	return fmt.Sprintf("the package index %s could not be reached (%v); check the index URL (--index-url, PIP_INDEX_URL, 'pip config list') and the network", e.Index, e.Err)
-}
-
-func (e *UnreachableError) Unwrap() error { return e.Err }
+// UnreachableError is resolver.IndexFault, whose message is coil's one wording for an index
+// that fails. AsUnreachable and Probe return it for an index that could not be reached at all
+// (refused, unknown host, TLS failure, no answer in time): its Status is empty.
+type UnreachableError = resolver.IndexFault
 
 // AsUnreachable finds, in err's chain, a request that got no answer, and returns it as an
 // UnreachableError naming the index of indexes the request was for (else the server it was

@@ -3,25 +3,14 @@ package install
 import (
 	"context"
 	"errors"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
-)
 
-// closedURL is an http URL on loopback where nothing listens.
-func closedURL(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	return "http://" + addr
-}
+	"github.com/coilpy/coil/internal/testnet"
+)
 
 func TestProbe(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -32,7 +21,7 @@ func TestProbe(t *testing.T) {
 	if err := Probe(ctx, nil, []string{srv.URL + "/simple"}); err != nil {
 		t.Errorf("a server that answers 403: %v", err)
 	}
-	closed := closedURL(t) + "/simple"
+	closed := testnet.ClosedURL(t) + "/simple"
 	err := Probe(ctx, nil, []string{srv.URL + "/simple", closed})
 	var ue *UnreachableError
 	if !errors.As(err, &ue) || ue.Index != closed {
@@ -47,7 +36,7 @@ func TestProbe(t *testing.T) {
 }
 
 func TestAsUnreachable(t *testing.T) {
-	closed := closedURL(t)
+	closed := testnet.ClosedURL(t)
 	_, err := http.Get(closed + "/mirror/simple/six/")
 	if err == nil {
 		t.Fatal("a closed port answered")

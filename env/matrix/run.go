@@ -176,8 +176,10 @@ const readyMark = ".coil-matrix-ready"
 
 // Env returns the cached environment for an interpreter and the runner's requirements, and
 // whether it was reused. It is marked ready only once the requirements are in, so an interrupted
-// install is redone; concurrent runs for the same key wait for each other. pip's output goes to
-// pipOut when it is not nil.
+// install is redone; concurrent runs for the same key wait for each other. An environment whose
+// creation or install fails is removed again (its lock file stays: removing a lock file others
+// may be waiting on would let two runs hold it), so the cache keeps no half-made environment.
+// pip's output goes to pipOut when it is not nil.
 func (r *Runner) Env(ctx context.Context, info *interp.Info, pipOut io.Writer) (*env.Env, bool, error) {
 	key, err := Key(info, r.Requirements, r.Index)
 	if err != nil {
@@ -201,9 +203,21 @@ func (r *Runner) Env(ctx context.Context, info *interp.Info, pipOut io.Writer) (
 	if err := os.RemoveAll(dir); err != nil {
 		return nil, false, err
 	}
+	e, err := r.make(ctx, dir, info, pipOut)
+	if err != nil {
+		if rerr := os.RemoveAll(dir); rerr != nil {
+			return nil, false, fmt.Errorf("%w (the unfinished environment %s could not be removed: %v; remove it by hand)", err, dir, rerr)
+		}
+		return nil, false, err
+	}
+	return e, false, nil
+}
+
+// make creates the environment in dir, installs the requirements and marks it ready.
+func (r *Runner) make(ctx context.Context, dir string, info *interp.Info, pipOut io.Writer) (*env.Env, error) {
 	e, err := r.Create(ctx, env.Options{Dir: dir, Interp: info, Prompt: "matrix-" + info.MinorVersion()}, len(r.Requirements) > 0)
 	if err != nil {
-		return nil, false, err
+		return nil, err
 	}
 	if len(r.Requirements) > 0 {
 		args := append([]string{"install"}, r.Index.Args()...)
@@ -212,11 +226,11 @@ func (r *Runner) Env(ctx context.Context, info *interp.Info, pipOut io.Writer) (
 		}
 		pip := func() error { return tool.Pip(ctx, e, r.Environ, pipOut, args...) }
 		if err := tool.InstallFiles(ctx, e, info, r.Native, r.Requirements, r.Index, pip); err != nil {
-			return nil, false, err
+			return nil, err
 		}
 	}
-	if err := os.WriteFile(ready, nil, 0o644); err != nil {
-		return nil, false, err
+	if err := os.WriteFile(filepath.Join(dir, readyMark), nil, 0o644); err != nil {
+		return nil, err
 	}
-	return e, false, nil
+	return e, nil
 }

@@ -3,7 +3,6 @@ package tool
 import (
 	"context"
 	"errors"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/coilpy/coil/env"
 	"github.com/coilpy/coil/env/install"
+	"github.com/coilpy/coil/internal/testnet"
 )
 
 // fakePipEnv is an environment whose python prints what pip would print when it finds
@@ -35,23 +35,12 @@ func fakePipEnv(t *testing.T, output string) *env.Env {
 	return &env.Env{Dir: dir, BinDir: bin, Python: filepath.Join(bin, "python"), Config: &env.Config{}}
 }
 
-func closedIndex(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	u := "http://" + l.Addr().String() + "/simple"
-	l.Close()
-	return u
-}
-
 // When pip finds nothing, coil checks whether the index pip used could be reached at all, and
 // says so on the last line: pip itself (retries off, or retries spent) may only say that no
 // version was found.
 func TestPipUnreachableIndex(t *testing.T) {
 	notFound := "Looking in links: /opt/wheels\nERROR: Could not find a version that satisfies the requirement nothing-here (from versions: none)\nERROR: No matching distribution found for nothing-here"
-	closed := closedIndex(t)
+	closed := testnet.ClosedIndex(t)
 	srv := httptest.NewServer(http.NotFoundHandler())
 	defer srv.Close()
 	ctx := context.Background()

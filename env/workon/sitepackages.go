@@ -44,6 +44,16 @@ func SitePackages(e *env.Env) (string, error) {
 	return sp[0], nil
 }
 
+// ActiveSitePackages is the site-packages directory of the active environment ($VIRTUAL_ENV),
+// for cdsitepackages, lssitepackages and virtualenvwrapper_get_site_packages_dir.
+func ActiveSitePackages(virtualEnv string) (string, error) {
+	e, err := Active(virtualEnv)
+	if err != nil {
+		return "", err
+	}
+	return SitePackages(e)
+}
+
 // PathFile is the path file of an environment.
 func PathFile(e *env.Env) (string, error) {
 	sp, err := SitePackages(e)

@@ -429,3 +429,22 @@ func TestFindAuto(t *testing.T) {
 		}
 	}
 }
+
+func TestActiveSitePackages(t *testing.T) {
+	e := fakeEnv(t, filepath.Join(t.TempDir(), "e"))
+	if sp, err := ActiveSitePackages(e.Dir); err != nil || sp != filepath.Join(e.Dir, "lib", "python3.11", "site-packages") {
+		t.Errorf("ActiveSitePackages = %q, %v", sp, err)
+	}
+	if _, err := ActiveSitePackages(""); err == nil || !strings.Contains(err.Error(), "workon NAME") {
+		t.Errorf("no active environment: %v", err)
+	}
+	if _, err := ActiveSitePackages(filepath.Join(t.TempDir(), "gone")); err == nil || !strings.Contains(err.Error(), "missing or broken") {
+		t.Errorf("a missing environment: %v", err)
+	}
+	if err := os.RemoveAll(filepath.Join(e.Dir, "lib")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ActiveSitePackages(e.Dir); err == nil || !strings.Contains(err.Error(), "no site-packages") {
+		t.Errorf("no site-packages: %v", err)
+	}
+}
