@@ -16,8 +16,8 @@ func lastLine(s string) string {
 }
 
 // snapshot lists every path under root with its size, to show that nothing changed. Python's
-// byte-code caches are left out: any start of the environment's python (coil probes it once)
-// may write them.
+// byte-code caches are left out: a start of the environment's python by the test itself may
+// write them (coil's own runs of it pass -B).
 func snapshot(t *testing.T, root string) map[string]int64 {
 	t.Helper()
 	out := map[string]int64{}

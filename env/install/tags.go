@@ -31,7 +31,7 @@ func WheelTarget(ctx context.Context, python string, info *interp.Info) (wheel.T
 	t := pureTarget(info)
 	ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
 	defer cancel()
-	out, err := exec.CommandContext(ctx, python, "-E", "-s", "-c", platformScript).Output()
+	out, err := exec.CommandContext(ctx, python, "-E", "-s", "-B", "-c", platformScript).Output()
 	if err != nil {
 		return t, fmt.Errorf("find the platform tags of %s: %w", python, err)
 	}
