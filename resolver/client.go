@@ -1,6 +1,7 @@
 package resolver
 
 import (
+	"slices"
 	"archive/zip"
 	"context"
 	"crypto/sha256"
@@ -91,6 +92,11 @@ type Client struct {
 	FindLinks []string
 	// DownloadDir keeps downloaded files, by content: DownloadDir/<sha256>/<filename>.
 	DownloadDir string
+	// Keep, when set, says which files of a listing are worth keeping (a resolver for one
+	// interpreter drops the wheels of other platforms and Pythons, most of a big project's
+	// listing). A version none of whose files is kept keeps one, so that it can still be
+	// reported as unusable.
+	Keep func(filename string) bool
 
 	once  sync.Once
 	mu    sync.Mutex
@@ -242,7 +248,7 @@ func (c *Client) list(ctx context.Context, key string) ([]Offer, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			o, err := ListIndex(ctx, c.HTTP, ix, key)
+			o, err := listIndex(ctx, c.HTTP, ix, key, c.Keep)
 			results[i] = res{o, err}
 		}()
 	}
@@ -256,8 +262,12 @@ func (c *Client) list(ctx context.Context, key string) ([]Offer, error) {
 	if len(out) == 0 {
 		return nil, &NotFoundError{Name: key, Sources: sources}
 	}
-	return out, nil
+	if c.Keep != nil && len(c.FindLinks) > 0 {
+		out = keepOffers(out, c.Keep)
+	}
+	return slices.Clip(out), nil
 }
+
 
 // RedactURL hides a password in a URL, for messages: it shows as xxxxx (net/url's
 // URL.Redacted), and a URL redacted already stays as it is.

@@ -147,6 +147,13 @@ const simpleAccept = "application/vnd.pypi.simple.v1+json, application/vnd.pypi.
 // JSON, whichever the server sends) at indexURL, like https://pypi.org/simple. A nil client
 // means http.DefaultClient.
 func ListIndex(ctx context.Context, client *http.Client, indexURL, name string) ([]Offer, error) {
+	return listIndex(ctx, client, indexURL, name, nil)
+}
+
+// listIndex is ListIndex keeping only the files keep accepts (nil: all), and, for a version
+// none of whose files it accepts, the first of them (see Client.Keep). A JSON page is read as
+// a stream, so that a big project's listing is never all in memory at once.
+func listIndex(ctx context.Context, client *http.Client, indexURL, name string, keep func(string) bool) ([]Offer, error) {
 	if client == nil {
 		client = http.DefaultClient
 	}
@@ -171,17 +178,17 @@ func ListIndex(ctx context.Context, client *http.Client, indexURL, name string) 
 	if resp.StatusCode != http.StatusOK {
 		return nil, &IndexFault{Index: indexURL, Op: "list " + key, Status: resp.Status, Err: errors.New(resp.Status)}
 	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
-	if err != nil {
-		return nil, fmt.Errorf("list %s on %s: %w", key, indexURL, err)
-	}
+	body := io.LimitReader(resp.Body, 64<<20)
 	ct, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
 	var files []Offer
 	switch ct {
 	case "application/vnd.pypi.simple.v1+json":
-		files, err = parseSimpleJSON(body)
+		files, err = parseSimpleJSON(body, keep)
 	case "application/vnd.pypi.simple.v1+html", "text/html", "":
-		files = parseSimpleHTML(string(body))
+		var b []byte
+		if b, err = io.ReadAll(body); err == nil {
+			files = keepOffers(parseSimpleHTML(string(b)), keep)
+		}
 	default:
 		err = fmt.Errorf("unexpected content type %q", ct)
 	}
@@ -213,60 +220,163 @@ func ListIndex(ctx context.Context, client *http.Client, indexURL, name string) 
 	return out, nil
 }
 
-func parseSimpleJSON(body []byte) ([]Offer, error) {
-	var doc struct {
-		Meta struct {
-			APIVersion string `json:"api-version"`
-		} `json:"meta"`
-		Files []struct {
-			Filename       string            `json:"filename"`
-			URL            string            `json:"url"`
-			RequiresPython *string           `json:"requires-python"`
-			Yanked         json.RawMessage   `json:"yanked"`
-			Hashes         map[string]string `json:"hashes"`
-			CoreMetadata   json.RawMessage   `json:"core-metadata"`
-			DistInfoMeta   json.RawMessage   `json:"dist-info-metadata"`
-		} `json:"files"`
-	}
-	if err := json.Unmarshal(body, &doc); err != nil {
-		return nil, fmt.Errorf("PEP 691 JSON: %w", err)
-	}
-	if !strings.HasPrefix(doc.Meta.APIVersion, "1.") {
-		return nil, fmt.Errorf("PEP 691 JSON: unsupported api-version %q", doc.Meta.APIVersion)
-	}
-	var out []Offer
-	for _, f := range doc.Files {
-		o := Offer{Filename: f.Filename, URL: f.URL}
-		if f.RequiresPython != nil {
-			o.RequiresPython = *f.RequiresPython
+// simpleFile is one file of a PEP 691 JSON page.
+type simpleFile struct {
+	Filename       string            `json:"filename"`
+	URL            string            `json:"url"`
+	RequiresPython *string           `json:"requires-python"`
+	Yanked         json.RawMessage   `json:"yanked"`
+	Hashes         map[string]string `json:"hashes"`
+	CoreMetadata   json.RawMessage   `json:"core-metadata"`
+	DistInfoMeta   json.RawMessage   `json:"dist-info-metadata"`
+}
+
+// parseSimpleJSON reads a PEP 691 JSON page as a stream, one file at a time, keeping the
+// files keep accepts (see listIndex).
+func parseSimpleJSON(r io.Reader, keep func(string) bool) ([]Offer, error) {
+	dec := json.NewDecoder(r)
+	bad := func(err error) ([]Offer, error) { return nil, fmt.Errorf("PEP 691 JSON: %w", err) }
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		if err == nil {
+			err = errors.New("not an object")
 		}
-		// yanked is false, true, or a reason string.
-		y := strings.TrimSpace(string(f.Yanked))
-		o.Yanked = y != "" && y != "false" && y != "null"
-		if len(f.Hashes) > 0 {
-			o.Hashes = map[string]string{}
-			for k, v := range f.Hashes {
-				o.Hashes[strings.ToLower(k)] = strings.ToLower(v)
+		return bad(err)
+	}
+	var k keeper
+	k.keep = keep
+	apiVersion := ""
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return bad(err)
+		}
+		switch t {
+		case "meta":
+			var m struct {
+				APIVersion string `json:"api-version"`
+			}
+			if err := dec.Decode(&m); err != nil {
+				return bad(err)
+			}
+			apiVersion = m.APIVersion
+		case "files":
+			if t, err := dec.Token(); err != nil || t != json.Delim('[') {
+				if err == nil {
+					err = errors.New(`"files" is not a list`)
+				}
+				return bad(err)
+			}
+			for dec.More() {
+				var f simpleFile
+				if err := dec.Decode(&f); err != nil {
+					return bad(err)
+				}
+				k.add(f.Filename, func() Offer { return f.offer() })
+			}
+			if _, err := dec.Token(); err != nil {
+				return bad(err)
+			}
+		default:
+			var skip json.RawMessage
+			if err := dec.Decode(&skip); err != nil {
+				return bad(err)
 			}
 		}
-		// core-metadata (PEP 714) or its older spelling: true, false, or a map of hashes.
-		meta := f.CoreMetadata
-		if len(meta) == 0 {
-			meta = f.DistInfoMeta
+	}
+	if !strings.HasPrefix(apiVersion, "1.") {
+		return nil, fmt.Errorf("PEP 691 JSON: unsupported api-version %q", apiVersion)
+	}
+	return k.result(), nil
+}
+
+func (f *simpleFile) offer() Offer {
+	o := Offer{Filename: f.Filename, URL: f.URL}
+	if f.RequiresPython != nil {
+		o.RequiresPython = *f.RequiresPython
+	}
+	// yanked is false, true, or a reason string.
+	y := strings.TrimSpace(string(f.Yanked))
+	o.Yanked = y != "" && y != "false" && y != "null"
+	if len(f.Hashes) > 0 {
+		o.Hashes = make(map[string]string, len(f.Hashes))
+		for k, v := range f.Hashes {
+			o.Hashes[strings.ToLower(k)] = strings.ToLower(v)
 		}
-		switch m := strings.TrimSpace(string(meta)); {
-		case m == "true":
+	}
+	// core-metadata (PEP 714) or its older spelling: true, false, or a map of hashes.
+	meta := f.CoreMetadata
+	if len(meta) == 0 {
+		meta = f.DistInfoMeta
+	}
+	switch m := strings.TrimSpace(string(meta)); {
+	case m == "true":
+		o.Metadata = true
+	case strings.HasPrefix(m, "{"):
+		var hs map[string]string
+		if json.Unmarshal(meta, &hs) == nil {
 			o.Metadata = true
-		case strings.HasPrefix(m, "{"):
-			var hs map[string]string
-			if json.Unmarshal(meta, &hs) == nil {
-				o.Metadata = true
-				o.MetadataHashes = hs
+			o.MetadataHashes = hs
+		}
+	}
+	return o
+}
+
+// keeper keeps the files its keep function accepts and, for each version none of whose files
+// it accepts, the first one (so that the version can still be reported as unusable).
+type keeper struct {
+	keep  func(string) bool
+	out   []Offer
+	kept  map[string]bool
+	spare map[string]*Offer
+	order []string
+}
+
+func (k *keeper) add(filename string, offer func() Offer) {
+	if k.keep == nil || k.keep(filename) {
+		k.out = append(k.out, offer())
+		if k.keep != nil {
+			if _, v, ok := parseDistFilename(filename); ok {
+				if k.kept == nil {
+					k.kept = map[string]bool{}
+				}
+				k.kept[v.String()] = true
 			}
 		}
-		out = append(out, o)
+		return
 	}
-	return out, nil
+	_, v, ok := parseDistFilename(filename)
+	if !ok {
+		return
+	}
+	if k.spare == nil {
+		k.spare = map[string]*Offer{}
+	}
+	if vs := v.String(); k.spare[vs] == nil {
+		o := offer()
+		k.spare[vs] = &o
+		k.order = append(k.order, vs)
+	}
+}
+
+func (k *keeper) result() []Offer {
+	for _, v := range k.order {
+		if !k.kept[v] {
+			k.out = append(k.out, *k.spare[v])
+		}
+	}
+	return k.out
+}
+
+// keepOffers applies a keep function to a parsed list, as keeper does.
+func keepOffers(offers []Offer, keep func(string) bool) []Offer {
+	if keep == nil {
+		return offers
+	}
+	k := keeper{keep: keep}
+	for _, o := range offers {
+		k.add(o.Filename, func() Offer { return o })
+	}
+	return k.result()
 }
 
 var (

@@ -194,7 +194,8 @@ func Resolve(ctx context.Context, t *Target, o Options) (*Plan, error) {
 	if err != nil && dists == nil {
 		return nil, err
 	}
-	client := &resolver.Client{HTTP: o.HTTP, Indexes: o.Sources.Indexes(), FindLinks: o.Sources.FindLinks, DownloadDir: o.DownloadDir}
+	client := &resolver.Client{HTTP: o.HTTP, Indexes: o.Sources.Indexes(), FindLinks: o.Sources.FindLinks, DownloadDir: o.DownloadDir,
+		Keep: mayUse(t)}
 	py, err := resolver.ParseVersion(t.Markers["python_full_version"])
 	if err != nil {
 		return nil, fmt.Errorf("the environment's Python version %q: %w", t.Markers["python_full_version"], err)

@@ -197,3 +197,64 @@ func isPure(filename string) bool {
 	}
 	return true
 }
+
+// mayUse is a quick test, before the platform tags are known, of whether the target could
+// install a file: an sdist always may; a wheel may when one of its tags has a Python and ABI
+// tag pair the target accepts and a platform of the target's operating system and machine
+// (or "any"). It never says no to a wheel the exact test (wheelRank) would accept.
+func mayUse(t *Target) func(filename string) bool {
+	pairs := map[[2]string]bool{}
+	probe := t.Wheel
+	probe.Platforms = []string{"PLATFORM"}
+	for _, tag := range probe.Tags() {
+		pairs[[2]string{tag.Python, tag.ABI}] = true
+	}
+	// The machine as the interpreter's platform tags will name it (sysconfig's platform,
+	// "linux-x86_64"; a 32-bit Python on a 64-bit machine says linux-i686).
+	sys, machine := t.Markers["sys_platform"], ""
+	if t.Info != nil {
+		if m, ok := strings.CutPrefix(t.Info.Platform, "linux-"); ok {
+			machine = strings.ReplaceAll(m, "-", "_")
+		}
+	}
+	platformOK := func(p string) bool {
+		switch {
+		case p == "any":
+			return true
+		case sys == "linux":
+			return (strings.HasPrefix(p, "linux") || strings.HasPrefix(p, "manylinux") || strings.HasPrefix(p, "musllinux")) &&
+				(machine == "" || strings.HasSuffix(p, "_"+machine) || !knownMachine(p))
+		case sys == "darwin":
+			return strings.HasPrefix(p, "macosx")
+		case sys == "win32":
+			return strings.HasPrefix(p, "win")
+		}
+		return true
+	}
+	return func(filename string) bool {
+		if !strings.HasSuffix(filename, ".whl") {
+			return true
+		}
+		w, err := wheel.ParseFilename(filename)
+		if err != nil {
+			return true // let the exact test decide, and say why
+		}
+		for _, tag := range w.Tags {
+			if pairs[[2]string{tag.Python, tag.ABI}] && platformOK(tag.Platform) {
+				return true
+			}
+		}
+		return false
+	}
+}
+
+// knownMachine reports a Linux platform tag that ends in a machine name coil knows, so that
+// one for another machine can be told apart from a tag it does not understand.
+func knownMachine(p string) bool {
+	for _, m := range []string{"x86_64", "i686", "aarch64", "armv7l", "ppc64le", "ppc64", "s390x", "riscv64", "loongarch64"} {
+		if strings.HasSuffix(p, "_"+m) {
+			return true
+		}
+	}
+	return false
+}
