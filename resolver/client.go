@@ -1,7 +1,6 @@
 package resolver
 
 import (
-	"slices"
 	"archive/zip"
 	"context"
 	"crypto/sha256"
@@ -18,6 +17,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -267,7 +267,6 @@ func (c *Client) list(ctx context.Context, key string) ([]Offer, error) {
 	}
 	return slices.Clip(out), nil
 }
-
 
 // RedactURL hides a password in a URL, for messages: it shows as xxxxx (net/url's
 // URL.Redacted), and a URL redacted already stays as it is.
