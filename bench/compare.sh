@@ -12,6 +12,9 @@
 #                        virtualenvwrapper (/usr/share/virtualenvwrapper)
 #   application install  coil tool install black | uv tool install black | pipx install black,
 #                        caches warm
+#   requirements install coil install -r | uv pip install -r | pip install -r of
+#                        bench/testdata/requirements-40.txt (40 distributions) into a new
+#                        environment, caches warm; and each one's peak memory
 #   3-version test run   coil matrix | tox | a uv run --python X loop, a small pytest suite under
 #                        three Pythons, second and later runs (environments exist)
 #
@@ -143,6 +146,18 @@ spec tool "pipx install black" "$(aside "$PIPX_HOME/venvs/black"); rm -f $PIPX_B
   "$T/pipx install --python $PY black"
 time_row tool 4 1
 
+# --- a 40-distribution requirements file into a new environment, caches warm -------------------
+# The environments are made untimed (prepare); each tool then installs into its own kind.
+REQ=$PWD/bench/testdata/requirements-40.txt
+export PIP_CACHE_DIR=$OUT/pip-cache
+spec reqs "coil install -r" "$(aside "$E"); $COIL -q venv --without-pip --python $PY $E" \
+  "$COIL -q install --env $E -r $REQ"
+spec reqs "uv pip install -r" "$(aside "$E"); $T/uv venv -q --python $PY $E" \
+  "$T/uv pip install -q --python $E/bin/python -r $REQ"
+spec reqs "pip install -r" "$(aside "$E"); $PY -m venv $E" \
+  "$E/bin/pip install -q --disable-pip-version-check -r $REQ"
+time_row reqs 4 1
+
 # --- three Pythons, a small pytest suite, second run --------------------------------------------
 versions=()
 vdirs=()
@@ -240,6 +255,7 @@ rows = [
     ("mkvirtualenv", "`mkvirtualenv NAME` in bash"),
     ("workon", "`workon NAME; deactivate` in bash"),
     ("tool", "install an application (black), caches warm"),
+    ("reqs", "install 40 distributions (-r) into a new env, caches warm"),
     ("matrix", "pytest suite under 3 Pythons, second run"),
 ]
 def ms(s):
@@ -278,6 +294,15 @@ for key, label in [("env-bare", "environment without pip"), ("env-pip", "environ
         ratio = uv["median"] / c["median"]
         print(f"- Goal: coil at least as fast as uv, {label}: {'**met**' if ratio >= 1 else '**not met**'} "
               f"(`{uv['name']}` {ms(uv['median'])} / `{c['name']}` {ms(c['median'])} = {ratio:.2f}×; CPU {cpu_ratio(uv, c)})")
+c, uv, pip = find("reqs", "coil install"), find("reqs", "uv pip"), find("reqs", "pip install")
+if c and uv and pip:
+    r_uv, r_pip = c["median"] / uv["median"], pip["median"] / c["median"]
+    print(f"- Goal: `coil install -r` (40 distributions, warm) at most 1.5× uv: {'**met**' if r_uv <= 1.5 else '**not met**'} "
+          f"(coil {ms(c['median'])}, uv {ms(uv['median'])}: {r_uv:.2f}× uv's time); at least 10× faster than pip: "
+          f"{'**met**' if r_pip >= 10 else '**not met**'} (pip {ms(pip['median'])}: {r_pip:.1f}×)")
+    rss = c.get("rss_median_kb", 0) / 1024
+    print(f"- Goal: coil under 100 MB installing them: {'**met**' if 0 < rss < 100 else '**not met**'} "
+          f"(peak RSS {rss:.0f} MB; uv {uv.get('rss_median_kb', 0) / 1024:.0f} MB, pip {pip.get('rss_median_kb', 0) / 1024:.0f} MB)")
 d, s = find("shim", "python -c pass (direct)"), find("shim", "python -c pass (coil shim)")
 if d and s:
     extra = (s["median"] - d["median"]) * 1e3

@@ -38,6 +38,10 @@ type command struct {
 	// load changes least, as the wall time waits for the CPU on a busy machine.
 	CPUMedian float64   `json:"cpu_median"`
 	CPUTimes  []float64 `json:"cpu_times"`
+	// Peak resident memory (kB) of the command, or of its largest child when it ran under
+	// sh (getrusage's ru_maxrss): the median over the runs.
+	RSSMedian float64   `json:"rss_median_kb"`
+	RSS       []float64 `json:"rss_kb"`
 }
 
 func main() {
@@ -58,12 +62,12 @@ func main() {
 		for k := range cmds {
 			c := &cmds[(round+k)%len(cmds)]
 			if c.Prepare != "" {
-				if _, err := run("/bin/sh", "-c", c.Prepare); err != nil {
+				if _, _, err := run("/bin/sh", "-c", c.Prepare); err != nil {
 					fail(c.Name+" (prepare)", err)
 				}
 			}
 			start := time.Now()
-			cpu, err := runCommand(c.Command)
+			cpu, rss, err := runCommand(c.Command)
 			d := time.Since(start).Seconds()
 			if err != nil {
 				fail(c.Name, err)
@@ -71,6 +75,7 @@ func main() {
 			if round >= *warmup {
 				c.Times = append(c.Times, d)
 				c.CPUTimes = append(c.CPUTimes, cpu)
+				c.RSS = append(c.RSS, rss)
 			}
 		}
 	}
@@ -115,8 +120,8 @@ func readSpec(path string) ([]command, error) {
 }
 
 // runCommand starts a plain "prog arg..." directly and anything with shell syntax through sh, and
-// returns the CPU seconds it used.
-func runCommand(c string) (float64, error) {
+// returns the CPU seconds it used and its peak resident memory in kB.
+func runCommand(c string) (float64, float64, error) {
 	if strings.ContainsAny(c, "'\"`$&|;<>()*?[]{}~\\#=\n") {
 		return run("/bin/sh", "-c", c)
 	}
@@ -124,15 +129,15 @@ func runCommand(c string) (float64, error) {
 	return run(f[0], f[1:]...)
 }
 
-func run(prog string, args ...string) (float64, error) {
+func run(prog string, args ...string) (float64, float64, error) {
 	cmd := exec.Command(prog, args...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	if err := cmd.Run(); err != nil {
-		return 0, fmt.Errorf("%s: %v\n%s", strings.Join(cmd.Args, " "), err, lastLines(stderr.String(), 15))
+		return 0, 0, fmt.Errorf("%s: %v\n%s", strings.Join(cmd.Args, " "), err, lastLines(stderr.String(), 15))
 	}
 	st := cmd.ProcessState
-	return (st.UserTime() + st.SystemTime()).Seconds(), nil
+	return (st.UserTime() + st.SystemTime()).Seconds(), maxRSS(st), nil
 }
 
 func lastLines(s string, n int) string {
@@ -159,7 +164,7 @@ func median(xs []float64) float64 {
 }
 
 func summarize(c *command) {
-	c.Median, c.CPUMedian = median(c.Times), median(c.CPUTimes)
+	c.Median, c.CPUMedian, c.RSSMedian = median(c.Times), median(c.CPUTimes), median(c.RSS)
 	t := slices.Clone(c.Times)
 	slices.Sort(t)
 	n := len(t)
