@@ -10,12 +10,14 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/coilpy/coil/env"
 	"github.com/coilpy/coil/env/install"
 	"github.com/coilpy/coil/env/tool"
 	"github.com/coilpy/coil/interp"
 	"github.com/coilpy/coil/resolver"
+	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 )
 
@@ -218,8 +220,9 @@ func installRun(ctx context.Context, o *installOptions) error {
 		CacheDir: a.Dirs.WheelCache(), DownloadDir: filepath.Join(a.Dirs.Cache, "downloads"),
 		Hashes: map[string][]string{}, RequireHashes: o.RequireHashes,
 		OnlyBinary: o.OnlyBinary, NoBinary: o.NoBinary, Compile: !o.NoCompile,
-		Logf: a.IO.Verbosef,
-		HTTP: install.NewHTTPClient(filepath.Join(a.Dirs.Cache, "http"), a.Getenv),
+		Logf:     a.IO.Verbosef,
+		HTTP:     install.NewHTTPClient(filepath.Join(a.Dirs.Cache, "http"), a.Getenv),
+		Progress: a.installProgress(),
 	}
 	opts.Sources = sources
 	// Requirements: files, then the command line.
@@ -397,4 +400,41 @@ func writeInstallReport(a *app, path string, r *install.Report) error {
 		return err
 	}
 	return f.Close()
+}
+
+// installProgress shows, on a terminal, how many of the wheels to install are fetched and
+// unpacked; nil (no display) when stderr is not a terminal, or with -q or -v (whose lines it
+// would break).
+func (a *app) installProgress() func(done, total int, name string) {
+	return a.installProgressEvery(100 * time.Millisecond)
+}
+
+// installProgressEvery is installProgress redrawing at most once per throttle.
+func (a *app) installProgressEvery(throttle time.Duration) func(done, total int, name string) {
+	if !a.IO.IsStderrTTY() || a.IO.Quiet || a.IO.Verbose {
+		return nil
+	}
+	var bar *progressbar.ProgressBar
+	return func(done, total int, name string) {
+		if total < 2 {
+			return
+		}
+		if bar == nil {
+			bar = progressbar.NewOptions(total,
+				progressbar.OptionSetWriter(a.IO.ErrOut),
+				progressbar.OptionSetDescription("Fetching"),
+				progressbar.OptionShowCount(),
+				progressbar.OptionThrottle(throttle),
+				progressbar.OptionClearOnFinish(),
+				progressbar.OptionSetWidth(30),
+			)
+		}
+		if name != "" {
+			bar.Describe("Fetching " + name)
+		}
+		bar.Set(done)
+		if done == total {
+			bar.Finish()
+		}
+	}
 }

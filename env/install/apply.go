@@ -153,6 +153,11 @@ func (p *Plan) prepare(ctx context.Context) ([]prepared, error) {
 	out := make([]prepared, len(p.Install))
 	errs := make([]error, len(p.Install))
 	sem := make(chan struct{}, jobs)
+	var progressMu sync.Mutex
+	done := 0
+	if p.opts.Progress != nil {
+		p.opts.Progress(0, len(p.Install), "")
+	}
 	var wg sync.WaitGroup
 	for i, it := range p.Install {
 		wg.Add(1)
@@ -171,6 +176,12 @@ func (p *Plan) prepare(ctx context.Context) ([]prepared, error) {
 				return
 			}
 			out[i] = pr
+			if p.opts.Progress != nil {
+				progressMu.Lock()
+				done++
+				p.opts.Progress(done, len(p.Install), it.Name)
+				progressMu.Unlock()
+			}
 		}()
 	}
 	wg.Wait()

@@ -91,6 +91,9 @@ type Options struct {
 	Jobs int
 	// Logf reports progress (nil: quiet).
 	Logf func(format string, args ...any)
+	// Progress, when set, is told how many of the plan's wheels are downloaded (or built) and
+	// unpacked so far: first (0, total, ""), then after each one with its name.
+	Progress func(done, total int, name string)
 	// OnlyBinary and NoBinary are pip's --only-binary and --no-binary values (":all:",
 	// ":none:" or package names, comma-separated): which packages may not be built from an
 	// sdist, and which must be.
