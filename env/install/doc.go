@@ -34,6 +34,22 @@
 //
 // Plan.Report writes pip's installation report (pip install --dry-run --report, version 1).
 //
-// Not yet: building sdists (PEP 517), editable and direct-URL requirements, HTTP find-links
-// pages.
+// # Building and direct requirements
+//
+// A candidate version with no usable wheel but an sdist is built when the solver first asks for
+// its dependencies (build.go): the sdist is unpacked (coil-unpack), a new environment of the
+// target's interpreter gets [build-system].requires and what get_requires_for_build_wheel adds
+// (resolved and installed by this package, recursively, with a guard against circular build
+// dependencies), and pep517.py calls the backend's hooks in isolated mode. The wheel is kept
+// under BuildCacheDir by the sdist's sha256. --only-binary and --no-binary follow pip's format
+// control. URL, path and -e requirements (direct.go) are fetched or built before the solver
+// starts and are then the only candidate of their name; their direct_url.json (PEP 610) is
+// written as pip writes it.
+//
+// # Interrupted installs
+//
+// Every install or uninstall journals the files it moves aside and creates (journal.go); the
+// next one in the environment undoes a transaction that was killed before it finished.
+//
+// Not yet: version-control URLs and HTTP find-links pages (NeedsPipError).
 package install

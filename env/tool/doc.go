@@ -10,8 +10,8 @@
 // A local wheel without dependencies is installed by coil's own wheel installer (package
 // env/wheel). With Manager.Native set, requirements are resolved and installed by coil's own
 // installer (install.Packages: pip's configuration files and PIP_* variables apply) into an
-// environment without pip; what it leaves (a package offered only as an sdist, a URL
-// requirement, a find-links web page) goes through the environment's own pip, seeded offline as
+// environment without pip; what it leaves (a version-control URL, a find-links web page)
+// goes through the environment's own pip, seeded offline as
 // `coil venv` does.
 //
 // Script links are never written over something else silently: a script name that another tool

@@ -45,8 +45,8 @@ type Manager struct {
 	Output io.Writer
 	// Native, when set, makes coil install packages itself wherever it can: it is the template
 	// of install.Packages' request (caches, HTTP client, Logf; Getenv defaults to Environ's,
-	// CacheDir to WheelCache). What coil leaves to pip (a package offered only as an sdist, a
-	// URL requirement, a find-links web page) still goes through pip, seeded into the tool's
+	// CacheDir to WheelCache). What coil leaves to pip (a version-control URL, a find-links
+	// web page) still goes through pip, seeded into the tool's
 	// environment. Nil leaves everything but a local dependency-free wheel to pip.
 	Native *install.Request
 }
