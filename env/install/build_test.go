@@ -418,3 +418,31 @@ import setuptools.build_meta as b; print(b.build_sdist(sys.argv[3]))`
 	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
 	return filepath.Join(root, lines[len(lines)-1])
 }
+
+// The report of a plan with a project directory, an editable one and a local sdist says what
+// pip's says: is_direct, dir_info (editable) for directories, archive_info for the archive.
+func TestReportDirect(t *testing.T) {
+	needUnpacker(t)
+	tg := realEnv(t)
+	root := t.TempDir()
+	proj, edit := filepath.Join(root, "proj"), filepath.Join(root, "edit")
+	tinyProject{Name: "proj", Version: "1.0", Package: "proj"}.write(t, proj)
+	tinyProject{Name: "edit", Version: "2.0", Package: "edit"}.write(t, edit)
+	o := Options{CacheDir: filepath.Join(root, "c", "wheels"), DownloadDir: filepath.Join(root, "c", "dl"), Sources: Sources{NoIndex: true}}
+	o.Requirements = []resolver.Requirement{{Location: proj}, {Location: edit, Editable: true}}
+	p, err := Resolve(context.Background(), tg, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	b, _ := json.Marshal(p.Report("coil test").Install)
+	got := string(b)
+	for _, want := range []string{
+		`"download_info":{"url":"` + fileURL(edit) + `","dir_info":{"editable":true}},"is_direct":true`,
+		`"download_info":{"url":"` + fileURL(proj) + `","dir_info":{}},"is_direct":true`,
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("report lacks %s:\n%s", want, got)
+		}
+	}
+}

@@ -29,6 +29,12 @@ type ReportItem struct {
 type DownloadInfo struct {
 	URL         string       `json:"url"`
 	ArchiveInfo *ArchiveInfo `json:"archive_info,omitempty"`
+	DirInfo     *DirInfo     `json:"dir_info,omitempty"`
+}
+
+// DirInfo marks a local project directory (editable or not).
+type DirInfo struct {
+	Editable bool `json:"editable,omitempty"`
 }
 
 // ArchiveInfo carries the file's hashes.
@@ -59,7 +65,12 @@ func (p *Plan) Report(producer string) *Report {
 		if it.Requested {
 			ri.RequestedExtras = it.Extras
 		}
-		if len(it.Offer.Hashes) > 0 {
+		// is_direct: a URL, path or -e requirement, as pip reports it.
+		ri.IsDirect = it.Direct != nil
+		if d := it.Direct; d != nil && d.dir {
+			ri.DownloadInfo.URL = d.url
+			ri.DownloadInfo.DirInfo = &DirInfo{Editable: d.editable}
+		} else if len(it.Offer.Hashes) > 0 {
 			ai := &ArchiveInfo{Hashes: it.Offer.Hashes}
 			if h := it.Offer.Hashes["sha256"]; h != "" {
 				ai.Hash = "sha256=" + h
