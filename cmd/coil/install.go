@@ -39,6 +39,7 @@ type installOptions struct {
 	OnlyBinary    []string
 	NoBinary      []string
 	RequireHashes bool
+	Compile       bool
 	NoCompile     bool
 	// OrPip hands what coil's installer leaves (version-control URLs, find-links web pages) to the
 	// environment's pip, with the same requirements (mkvirtualenv -r/-i use it).
@@ -66,8 +67,8 @@ A version offered only as an sdist (or any package under --no-binary) is built i
 by its PEP 517 backend, in a new environment whose build requirements coil installs itself; the
 wheel is kept by the sdist's sha256 and reused. Paths to project directories, wheels and sdists,
 "name @ URL" requirements and -e DIR (PEP 660 editable installs) are installed too, with their
-direct_url.json as pip writes it. The bytecode of what was installed is compiled, as pip does
-(--no-compile skips it).
+direct_url.json as pip writes it. --compile writes the bytecode of what was installed (pip does
+by default, uv does not; Python otherwise writes it on first import).
 
 Exit status: 0 when installed (or, with --dry-run, resolved), 1 when the requirements cannot
 be resolved or installed, 2 for bad input (a bad requirement line, an unknown environment).`,
@@ -97,7 +98,8 @@ be resolved or installed, 2 for bad input (a bad requirement line, an unknown en
 	f.BoolVar(&o.NoIndex, "no-index", false, "use no index, only --find-links")
 	f.StringArrayVar(&o.OnlyBinary, "only-binary", nil, "never build these packages from sdists (names, ':all:' or ':none:'; repeatable)")
 	f.StringArrayVar(&o.NoBinary, "no-binary", nil, "always build these packages from sdists (names, ':all:' or ':none:'; repeatable)")
-	f.BoolVar(&o.NoCompile, "no-compile", false, "do not compile the installed packages' bytecode")
+	f.BoolVar(&o.Compile, "compile", false, "compile the installed packages' bytecode, in parallel (pip's default)")
+	f.BoolVar(&o.NoCompile, "no-compile", false, "do not compile bytecode (the default; for pip's command lines)")
 	f.BoolVar(&o.RequireHashes, "require-hashes", false, "every requirement must be pinned with --hash in its file")
 	f.BoolVar(&o.OrPip, "or-pip", false, "let the environment's pip install what coil leaves (version-control URLs, find-links web pages)")
 	_ = f.MarkHidden("or-pip")
@@ -219,7 +221,7 @@ func installRun(ctx context.Context, o *installOptions) error {
 		Upgrade: o.Upgrade, Pre: o.Pre || sources.Pre,
 		CacheDir: a.Dirs.WheelCache(), DownloadDir: filepath.Join(a.Dirs.Cache, "downloads"),
 		Hashes: map[string][]string{}, RequireHashes: o.RequireHashes,
-		OnlyBinary: o.OnlyBinary, NoBinary: o.NoBinary, Compile: !o.NoCompile,
+		OnlyBinary: o.OnlyBinary, NoBinary: o.NoBinary, Compile: o.Compile && !o.NoCompile,
 		Logf:     a.IO.Verbosef,
 		HTTP:     install.NewHTTPClient(filepath.Join(a.Dirs.Cache, "http"), a.Getenv),
 		Progress: a.installProgress(),

@@ -267,15 +267,13 @@ func (t *transaction) trashDir() (string, error) {
 	return t.trash, nil
 }
 
-// note journals a file or directory an install is about to create (wheel.Options.Journal).
-func (t *transaction) note(path string, existed bool) error {
+// note journals the files and directories a wheel's install is about to create, in one
+// write (wheel.Options.Journal).
+func (t *transaction) note(paths []string) error {
 	if _, err := t.trashDir(); err != nil {
 		return err
 	}
-	if existed {
-		return t.journal.add("X", path)
-	}
-	return t.journal.add("N", path)
+	return t.journal.addEach("N", paths)
 }
 
 // moveAside renames every file a distribution's RECORD lists (and their compiled .pyc files)

@@ -13,8 +13,8 @@ import (
 // each transaction keeps ENV/.coil-replaced-XXXX/journal, to which it appends, before acting,
 //
 //	M "original" "aside"   a file about to be moved aside (a replaced or removed version)
-//	N "path"               a file or directory about to be created
-//	X "path"               ... that existed already and was left alone
+//	N "path"               a file or directory about to be created (none of them exists yet:
+//	                       a wheel's are written together, after checking that)
 //
 // A commit removes the journal first, then the directory. The next install or uninstall in the
 // environment (holding its lock) finds a directory with a journal and undoes it: what was
@@ -32,7 +32,7 @@ func openJournal(dir string) (*journal, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &journal{f: f, w: bufio.NewWriter(f)}, nil
+	return &journal{f: f, w: bufio.NewWriterSize(f, 1<<16)}, nil
 }
 
 // add writes one entry through to the file before the action it announces.
@@ -43,6 +43,20 @@ func (j *journal) add(op string, paths ...string) error {
 		j.w.WriteString(strconv.Quote(p))
 	}
 	j.w.WriteByte('\n')
+	if err := j.w.Flush(); err != nil {
+		return fmt.Errorf("write the install journal: %w", err)
+	}
+	return nil
+}
+
+// addEach writes one entry per path, all in one write.
+func (j *journal) addEach(op string, paths []string) error {
+	for _, p := range paths {
+		j.w.WriteString(op)
+		j.w.WriteByte(' ')
+		j.w.WriteString(strconv.Quote(p))
+		j.w.WriteByte('\n')
+	}
 	if err := j.w.Flush(); err != nil {
 		return fmt.Errorf("write the install journal: %w", err)
 	}
@@ -82,7 +96,6 @@ func recoverInterrupted(root string) (int, error) {
 func undoJournal(root, text string) error {
 	var created []string
 	var moved [][2]string
-	existed := map[string]bool{}
 	for _, line := range strings.Split(text, "\n") {
 		op, rest, _ := strings.Cut(line, " ")
 		paths, ok := unquoteAll(rest)
@@ -92,9 +105,6 @@ func undoJournal(root, text string) error {
 		switch {
 		case op == "N" && len(paths) == 1:
 			created = append(created, paths[0])
-			delete(existed, paths[0])
-		case op == "X" && len(paths) == 1:
-			existed[paths[0]] = true
 		case op == "M" && len(paths) == 2:
 			moved = append(moved, [2]string{paths[0], paths[1]})
 		}
@@ -103,7 +113,7 @@ func undoJournal(root, text string) error {
 	var parents []string
 	for i := len(created) - 1; i >= 0; i-- {
 		p := created[i]
-		if existed[p] || !inside(p) {
+		if !inside(p) {
 			continue
 		}
 		os.Remove(p) // a directory goes only when empty

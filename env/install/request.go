@@ -7,7 +7,9 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"runtime"
 	"strings"
+	"sync"
 
 	"github.com/coilpy/coil/env"
 	"github.com/coilpy/coil/interp"
@@ -197,11 +199,29 @@ func compileInstalled(ctx context.Context, t *Target, installed []*Item, logf fu
 	if len(files) == 0 {
 		return
 	}
-	cmd := exec.CommandContext(ctx, t.Env.Python, "-m", "compileall", "-q", "-i", "-")
-	cmd.Env = t.Env.RunEnviron(os.Environ())
-	cmd.Stdin = strings.NewReader(strings.Join(files, "\n") + "\n")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		logf("note: compiling the bytecode in %s: %v %s", t.Env.Dir, err, strings.TrimSpace(string(out)))
+	// compileall compiles a -i list one file at a time: run one per CPU, each with its share.
+	n := min(runtime.NumCPU(), (len(files)+199)/200)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var failures []string
+	for i := range n {
+		share := files[i*len(files)/n : (i+1)*len(files)/n]
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			cmd := exec.CommandContext(ctx, t.Env.Python, "-m", "compileall", "-q", "-i", "-")
+			cmd.Env = t.Env.RunEnviron(os.Environ())
+			cmd.Stdin = strings.NewReader(strings.Join(share, "\n") + "\n")
+			if out, err := cmd.CombinedOutput(); err != nil {
+				mu.Lock()
+				failures = append(failures, fmt.Sprintf("%v %s", err, strings.TrimSpace(string(out))))
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	for _, f := range failures {
+		logf("note: compiling the bytecode in %s: %s", t.Env.Dir, f)
 	}
 }
 

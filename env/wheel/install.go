@@ -68,11 +68,11 @@ type Options struct {
 	// installed from a URL, a local archive or a project directory came from (pip freeze
 	// writes "-e" or "name @ URL" lines from it). Empty writes none.
 	DirectURL []byte
-	// Journal, when set, is told of every file and directory before the install creates it
-	// (created false), and again (created true) when it turned out to exist already and was
-	// left alone, so that a caller can undo an install that was killed half-way. An error
-	// stops the install.
-	Journal func(path string, existed bool) error
+	// Journal, when set, is given every directory (parents first) and file the install will
+	// create, once, before it creates any, so that a caller can undo an install that was
+	// killed half-way. None of them exists when it is called (an existing file fails the
+	// install first). An error stops the install.
+	Journal func(paths []string) error
 }
 
 var pyVersionRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9]+\.[0-9]+$`) })
@@ -141,7 +141,17 @@ func (u *Unpacked) Install(s Scheme, o Options) (*Installed, error) {
 	if err := o.check(); err != nil {
 		return nil, fmt.Errorf("install %s %s: %w", u.Name, u.Version, err)
 	}
-	t := &txn{known: map[string]bool{}, journal: o.Journal}
+	if o.Journal != nil {
+		// A first pass that creates nothing lists what the install will create.
+		plan := &txn{known: map[string]bool{}, dry: true}
+		if _, err := plan.install(u, s, o); err != nil {
+			return nil, fmt.Errorf("install %s %s: %w", u.Name, u.Version, err)
+		}
+		if err := o.Journal(append(plan.dirs, plan.files...)); err != nil {
+			return nil, fmt.Errorf("install %s %s: %w", u.Name, u.Version, err)
+		}
+	}
+	t := &txn{known: map[string]bool{}}
 	ins, err := t.install(u, s, o)
 	if err != nil {
 		t.rollback()
@@ -158,15 +168,19 @@ type txn struct {
 	known map[string]bool // directories known to exist
 	copy  bool            // hard links failed once: copy from then on
 	links int             // files hard-linked
-	// journal is Options.Journal.
-	journal func(path string, existed bool) error
+	// dry lists what would be created (files, dirs) and creates nothing.
+	dry bool
 }
 
-func (t *txn) note(path string, existed bool) error {
-	if t.journal == nil {
-		return nil
+// planned checks, in a dry pass, that dst does not exist yet, and lists it.
+func (t *txn) planned(dst string) error {
+	if _, err := os.Lstat(dst); err == nil {
+		return existsError(dst)
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return err
 	}
-	return t.journal(path, existed)
+	t.files = append(t.files, dst)
+	return nil
 }
 
 func (t *txn) install(u *Unpacked, s Scheme, o Options) (*Installed, error) {
@@ -315,13 +329,16 @@ func (t *txn) write(dst string, data []byte, perm fs.FileMode) (string, error) {
 	if err := t.mkdirAll(filepath.Dir(dst)); err != nil {
 		return "", err
 	}
-	if err := t.note(dst, false); err != nil {
-		return "", err
+	if t.dry {
+		if err := t.planned(dst); err != nil {
+			return "", err
+		}
+		sum := sha256.Sum256(data)
+		return recordHash(sum[:]), nil
 	}
 	f, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
 	if err != nil {
 		if errors.Is(err, fs.ErrExist) {
-			t.note(dst, true)
 			return "", existsError(dst)
 		}
 		return "", err
@@ -343,8 +360,8 @@ func (t *txn) link(src, dst string, exec bool) error {
 	if err := t.mkdirAll(filepath.Dir(dst)); err != nil {
 		return err
 	}
-	if err := t.note(dst, false); err != nil {
-		return err
+	if t.dry {
+		return t.planned(dst)
 	}
 	if !t.copy {
 		err := os.Link(src, dst)
@@ -354,7 +371,6 @@ func (t *txn) link(src, dst string, exec bool) error {
 			return nil
 		}
 		if errors.Is(err, fs.ErrExist) {
-			t.note(dst, true)
 			return existsError(dst)
 		}
 		// Another file system (EXDEV), or one without hard links: copy this
@@ -373,7 +389,6 @@ func (t *txn) link(src, dst string, exec bool) error {
 	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
 	if err != nil {
 		if errors.Is(err, fs.ErrExist) {
-			t.note(dst, true)
 			return existsError(dst)
 		}
 		return err
@@ -413,8 +428,10 @@ func (t *txn) mkdirAll(dir string) error {
 		d = parent
 	}
 	for i := len(missing) - 1; i >= 0; i-- {
-		if err := t.note(missing[i], false); err != nil {
-			return err
+		if t.dry {
+			t.dirs = append(t.dirs, missing[i])
+			t.known[missing[i]] = true
+			continue
 		}
 		err := os.Mkdir(missing[i], 0o755)
 		if err == nil {
