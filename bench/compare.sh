@@ -146,6 +146,15 @@ spec tool "pipx install black" "$(aside "$PIPX_HOME/venvs/black"); rm -f $PIPX_B
   "$T/pipx install --python $PY black"
 time_row tool 4 1
 
+# The same with every cache emptied before each run (wheels, metadata, index pages).
+spec tool-cold "coil tool install black" "$(aside "$COIL_HOME/tools"); $(aside "$COIL_HOME/cache"); rm -f $COIL_BIN_DIR/black $COIL_BIN_DIR/blackd" \
+  "$COIL tool install --python $PY black"
+spec tool-cold "uv tool install black" "$(aside "$UV_TOOL_DIR"); $(aside "$UV_CACHE_DIR"); rm -f $UV_TOOL_BIN_DIR/black $UV_TOOL_BIN_DIR/blackd" \
+  "$T/uv tool install -q --python $PY black"
+spec tool-cold "pipx install black" "$(aside "$PIPX_HOME/venvs/black"); $(aside "$OUT/pipx-cold-cache"); rm -f $PIPX_BIN_DIR/black $PIPX_BIN_DIR/blackd" \
+  "PIP_CACHE_DIR=$OUT/pipx-cold-cache $T/pipx install --python $PY black"
+time_row tool-cold 3 0
+
 # --- a 40-distribution requirements file into a new environment, caches warm -------------------
 # The environments are made untimed (prepare); each tool then installs into its own kind.
 REQ=$PWD/bench/testdata/requirements-40.txt
@@ -258,6 +267,7 @@ rows = [
     ("mkvirtualenv", "`mkvirtualenv NAME` in bash"),
     ("workon", "`workon NAME; deactivate` in bash"),
     ("tool", "install an application (black), caches warm"),
+    ("tool-cold", "install an application (black), caches empty"),
     ("reqs", "install 40 distributions (-r) into a new env, caches warm"),
     ("matrix", "pytest suite under 3 Pythons, second run"),
 ]
@@ -297,6 +307,13 @@ for key, label in [("env-bare", "environment without pip"), ("env-pip", "environ
         ratio = uv["median"] / c["median"]
         print(f"- Goal: coil at least as fast as uv, {label}: {'**met**' if ratio >= 1 else '**not met**'} "
               f"(`{uv['name']}` {ms(uv['median'])} / `{c['name']}` {ms(c['median'])} = {ratio:.2f}×; CPU {cpu_ratio(uv, c)})")
+for key, label, bound in [("tool", "caches warm", 1.5), ("tool-cold", "caches empty", 2.0)]:
+    c, uv, px = find(key, "coil tool"), find(key, "uv tool"), find(key, "pipx")
+    if c and uv and px:
+        r_uv, r_px = c["median"] / uv["median"], px["median"] / c["median"]
+        extra = f"; at least 20× faster than pipx: {'**met**' if r_px >= 20 else '**not met**'} ({r_px:.1f}×)" if key == "tool" else f" (pipx {r_px:.1f}× coil's time)"
+        print(f"- Goal: `coil tool install black`, {label}, at most {bound}× uv: {'**met**' if r_uv <= bound else '**not met**'} "
+              f"(coil {ms(c['median'])}, uv {ms(uv['median'])}: {r_uv:.2f}× uv's time){extra}")
 c, uv, pip, pipnc = find("reqs", "coil install"), find("reqs", "uv pip"), find("reqs", "pip install -r"), find("reqs", "pip install --no-compile")
 if c and uv and pip:
     r_uv, r_pip = c["median"] / uv["median"], pip["median"] / c["median"]
