@@ -41,6 +41,7 @@ type installOptions struct {
 	RequireHashes bool
 	Compile       bool
 	NoCompile     bool
+	NoBuild       bool
 	// OrPip hands what coil's installer leaves (version-control URLs, find-links web pages) to the
 	// environment's pip, with the same requirements (mkvirtualenv -r/-i use it).
 	OrPip bool
@@ -98,6 +99,7 @@ be resolved or installed, 2 for bad input (a bad requirement line, an unknown en
 	f.BoolVar(&o.NoIndex, "no-index", false, "use no index, only --find-links")
 	f.StringArrayVar(&o.OnlyBinary, "only-binary", nil, "never build these packages from sdists (names, ':all:' or ':none:'; repeatable)")
 	f.StringArrayVar(&o.NoBinary, "no-binary", nil, "always build these packages from sdists (names, ':all:' or ':none:'; repeatable)")
+	f.BoolVar(&o.NoBuild, "no-build", false, "never build from sdists or project directories (uv's --no-build; --only-binary :all:)")
 	f.BoolVar(&o.Compile, "compile", false, "compile the installed packages' bytecode, in parallel (pip's default)")
 	f.BoolVar(&o.NoCompile, "no-compile", false, "do not compile bytecode (the default; for pip's command lines)")
 	f.BoolVar(&o.RequireHashes, "require-hashes", false, "every requirement must be pinned with --hash in its file")
@@ -205,6 +207,12 @@ func installRun(ctx context.Context, o *installOptions) error {
 	defer stop()
 	if o.OrPip {
 		return installOrPip(ctx, o)
+	}
+	if o.NoBuild {
+		o.OnlyBinary = append(o.OnlyBinary, ":all:")
+		if len(o.Editables) > 0 {
+			return usageErrorf("-e %s: an editable install is a build, which --no-build forbids", o.Editables[0])
+		}
 	}
 	t, err := a.installTarget(ctx, o.Env)
 	if err != nil {

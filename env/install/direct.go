@@ -127,6 +127,11 @@ func (p *provider) directCandidate(ctx context.Context, r resolver.Requirement) 
 		d.url = fileURL(path)
 		d.offer = resolver.Offer{Filename: filepath.Base(path), Path: path, URL: d.url}
 	}
+	if st.IsDir() || !strings.HasSuffix(path, ".whl") {
+		if _, build := p.fc.allowed(r.Key); !build {
+			return resolver.Candidate{}, "", fmt.Errorf("%s: %s needs a build, which --only-binary (or --no-build) forbids", at, loc)
+		}
+	}
 	var whl string
 	switch {
 	case st.IsDir():
