@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/base64"
 	"fmt"
+	"os"
+	"os/exec"
 	"path"
 	"path/filepath"
 	"reflect"
@@ -247,4 +249,34 @@ func FuzzSafePath(f *testing.F) {
 			t.Fatalf("%q: installs at %s (rel %q), outside %s", name, j, rel, dir)
 		}
 	})
+}
+
+// The WHEEL reader takes what Python's email parser (pip's reader) gives: the first of a
+// repeated field, nothing after a blank line. Compared with /usr/bin/python3 when present.
+func TestWheelMetaLikePip(t *testing.T) {
+	cases := []string{
+		"Wheel-Version: 1.0\nRoot-Is-Purelib: true\nRoot-Is-Purelib: false\n",
+		"Wheel-Version: 1.0\nRoot-Is-Purelib: false\nRoot-Is-Purelib: true\n",
+		"Wheel-Version: 1.0\n\nRoot-Is-Purelib: true\n",
+		"Wheel-Version: 1.0\r\nroot-is-purelib: TRUE\r\n",
+		"Wheel-Version: 1.0\nGenerator: x\nRoot-Is-Purelib:  true \n",
+	}
+	for _, c := range cases {
+		got, err := parseWheelMeta([]byte(c))
+		if err != nil {
+			t.Fatalf("%q: %v", c, err)
+		}
+		if _, err := os.Stat(systemPython); err != nil {
+			continue
+		}
+		out, err := exec.Command(systemPython, "-c", `import sys, email.parser
+m = email.parser.Parser().parsestr(sys.argv[1])
+print(m.get("Root-Is-Purelib", "").strip().lower() == "true")`, c).Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := strings.TrimSpace(string(out)) == "True"; got != want {
+			t.Errorf("%q: coil reads Root-Is-Purelib %v, Python's email parser %v", c, got, want)
+		}
+	}
 }

@@ -426,21 +426,31 @@ func checkRecord(whl, distInfo, name string, record map[string]recordEntry, e *e
 	return nil
 }
 
-// parseWheelMeta reads the WHEEL file's Wheel-Version and Root-Is-Purelib.
+// parseWheelMeta reads the WHEEL file's Wheel-Version and Root-Is-Purelib as pip does (an
+// email header block: the first of a repeated field counts, and a blank line ends it).
 func parseWheelMeta(data []byte) (rootIsPurelib bool, err error) {
-	version := ""
+	version, purelib := "", ""
+	seenVersion, seenPurelib := false, false
 	for _, line := range strings.Split(string(data), "\n") {
+		if strings.TrimRight(line, "\r") == "" {
+			break
+		}
 		k, v, ok := strings.Cut(line, ":")
 		if !ok {
 			continue
 		}
 		switch strings.ToLower(strings.TrimSpace(k)) {
 		case "wheel-version":
-			version = strings.TrimSpace(v)
+			if !seenVersion {
+				version, seenVersion = strings.TrimSpace(v), true
+			}
 		case "root-is-purelib":
-			rootIsPurelib = strings.EqualFold(strings.TrimSpace(v), "true")
+			if !seenPurelib {
+				purelib, seenPurelib = strings.TrimSpace(v), true
+			}
 		}
 	}
+	rootIsPurelib = strings.EqualFold(purelib, "true")
 	if version == "" {
 		return false, errors.New("no Wheel-Version")
 	}
