@@ -10,6 +10,7 @@ import (
 	"github.com/coilpy/coil/env/install"
 	"github.com/coilpy/coil/env/tool"
 	"github.com/coilpy/coil/interp"
+	"github.com/coilpy/coil/resolver"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 )
@@ -102,10 +103,14 @@ func (a *app) nativeInstall() *install.Request {
 	}
 }
 
-// toolSpec makes a wheel path absolute; requirements pass unchanged.
+// toolSpec makes a path (a wheel, an sdist, a project directory) absolute; requirements pass
+// unchanged.
 func (a *app) toolSpec(spec string) string {
 	if tool.IsWheelPath(spec) {
 		return a.abs(spec)
+	}
+	if r, err := resolver.ParseInstallArg(spec, a.Cwd); err == nil && r.Location != "" {
+		return r.Location
 	}
 	return spec
 }

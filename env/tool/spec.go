@@ -13,6 +13,7 @@ import (
 
 	"github.com/coilpy/coil/env"
 	"github.com/coilpy/coil/env/wheel"
+	"github.com/coilpy/coil/resolver"
 )
 
 // IsWheelPath reports whether spec names a wheel file rather than a requirement.
@@ -22,7 +23,8 @@ func IsWheelPath(spec string) bool {
 }
 
 // AppName returns the normalized distribution name (PEP 503) a spec installs: the name in a
-// wheel's file name, or the name that starts a requirement ("Black[d]>=24" is "black").
+// wheel's or sdist's file name, a project directory's name (pyproject.toml, setup.cfg), or the
+// name that starts a requirement ("Black[d]>=24" is "black").
 func AppName(spec string) (string, error) {
 	if IsWheelPath(spec) {
 		w, err := wheel.ParseFilename(spec)
@@ -30,6 +32,14 @@ func AppName(spec string) (string, error) {
 			return "", badInput("%v", err)
 		}
 		return w.Project(), nil
+	}
+	if r, err := resolver.ParseInstallArg(spec, ""); err == nil && (r.Location != "" || r.URL != "") {
+		// A project directory or an sdist (by path or URL): named by its file name or its
+		// pyproject.toml / setup.cfg.
+		if r.Key == "" {
+			return "", badInput("cannot tell the name of %s from its file name, pyproject.toml or setup.cfg; install it by name with --find-links, or as NAME @ file://PATH", spec)
+		}
+		return r.Key, nil
 	}
 	s := strings.TrimSpace(spec)
 	end := 0
