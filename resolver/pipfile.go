@@ -92,9 +92,15 @@ func pipfileRequirement(name string, v any) (Requirement, error) {
 		return Requirement{}, err
 	}
 	for _, k := range []string{"git", "path", "file"} {
-		if s, ok := t[k].(string); ok {
-			r.URL = s
+		s, ok := t[k].(string)
+		if s = strings.TrimSpace(s); !ok || s == "" {
+			continue
 		}
+		// It must read back as "name @ URL" (no spaces inside, for one).
+		if _, err := ParseRequirement(r.Name + " @ " + s); err != nil {
+			return Requirement{}, fmt.Errorf("%s = %q is not a URL or path: %w", k, s, err)
+		}
+		r.URL = s
 	}
 	if e, ok := t["editable"].(bool); ok {
 		r.Editable = e
