@@ -72,7 +72,8 @@ direct_url.json as pip writes it. --compile writes the bytecode of what was inst
 by default, uv does not; Python otherwise writes it on first import).
 
 Exit status: 0 when installed (or, with --dry-run, resolved), 1 when the requirements cannot
-be resolved or installed, 2 for bad input (a bad requirement line, an unknown environment).`,
+be resolved, built or installed, 2 for bad input (a bad requirement line, a path that is not
+there, an unknown environment).`,
 		Example: `  coil install requests
   coil install -r requirements.txt -c constraints.txt
   coil install --env web 'django>=5' --upgrade

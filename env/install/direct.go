@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/coilpy/coil/env"
 	"github.com/coilpy/coil/resolver"
 )
 
@@ -95,7 +96,7 @@ func (p *provider) directCandidate(ctx context.Context, r resolver.Requirement) 
 			return resolver.Candidate{}, "", &NeedsPipError{fmt.Errorf("%s: %s: %s URLs (version control) are not supported; install it with pip, or name a wheel or an sdist", at, r.String(), scheme)}
 		}
 		if r.Editable {
-			return resolver.Candidate{}, "", fmt.Errorf("%s: -e %s: an editable install needs a local project directory", at, loc)
+			return resolver.Candidate{}, "", env.BadInput("%s: -e %s: an editable install needs a local project directory", at, loc)
 		}
 		name := loc[strings.LastIndex(loc, "/")+1:]
 		o := resolver.Offer{URL: loc, Filename: name}
@@ -121,7 +122,7 @@ func (p *provider) directCandidate(ctx context.Context, r resolver.Requirement) 
 	}
 	st, err := os.Stat(path)
 	if err != nil {
-		return resolver.Candidate{}, "", fmt.Errorf("%s: %s: no such file or project directory", at, loc)
+		return resolver.Candidate{}, "", env.BadInput("%s: %s: no such file or project directory (check the path; a relative one is read from the requirements file's directory or the working directory)", at, loc)
 	}
 	if d.url == "" {
 		d.url = fileURL(path)
@@ -144,7 +145,7 @@ func (p *provider) directCandidate(ctx context.Context, r resolver.Requirement) 
 		p.cleanups = append(p.cleanups, cleanup)
 		whl = built
 	case r.Editable:
-		return resolver.Candidate{}, "", fmt.Errorf("%s: -e %s: an editable install needs a project directory, not a file", at, loc)
+		return resolver.Candidate{}, "", env.BadInput("%s: -e %s: an editable install needs a project directory, not a file (install the file without -e)", at, loc)
 	default:
 		sum, err := resolver.FileSHA256(path)
 		if err != nil {
