@@ -36,6 +36,10 @@ type Note struct {
 	// Unread marks a line an installer would act on that the reader did not turn into a
 	// requirement (an include by URL, a location that names no distribution).
 	Unread bool `json:"-"`
+	// Unnamed is, for a local path or URL that names no distribution, the requirement an
+	// installer can still act on (it learns the name by building the project): Location or
+	// URL set, Name and Key empty.
+	Unnamed *Requirement `json:"-"`
 }
 
 func (n Note) String() string {

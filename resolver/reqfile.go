@@ -359,25 +359,50 @@ func (r *reqFileReader) requirement(src Source, text string, group string, edita
 		r.errs = append(r.errs, &ReadError{Source: src, Msg: fmt.Sprintf("%q is not a requirement, a path or a URL", loc)})
 		return
 	}
-	name, version := nameFromLocation(loc, filepath.Dir(src.File))
-	if name == "" {
-		r.notes = append(r.notes, Note{Source: src, Text: fmt.Sprintf("%q names no distribution (add #egg=NAME); not checked", loc), Unread: true})
-		return
-	}
-	spec := ""
-	if version != "" {
-		spec = "==" + version
-	}
-	req, err := ParseRequirement(name + spec)
+	req, named, err := locationRequirement(loc, markerText, filepath.Dir(src.File))
 	if err != nil {
 		r.errs = append(r.errs, &ReadError{Source: src, Err: err})
 		return
 	}
+	req.Source, req.Group, req.Editable = src, group, editable
+	if !named {
+		r.notes = append(r.notes, Note{Source: src, Text: fmt.Sprintf("%q names no distribution (add #egg=NAME); not checked", loc), Unread: true, Unnamed: &req})
+		return
+	}
+	r.reqs = append(r.reqs, req)
+}
+
+// locationRequirement is the requirement a path or URL stands for (a requirements-file line or
+// a command-line argument), as pip reads one: a path may end in [extras] ("./proj[test]"); the
+// name (and, for an archive, the version) comes from the file name, #egg=, or the project's
+// pyproject.toml or setup.cfg. named is false when none of those tells the name: the
+// requirement then has only its location (an installer learns the name by building it).
+func locationRequirement(loc, markerText, baseDir string) (req Requirement, named bool, err error) {
+	var extras []string
+	if !strings.Contains(loc, "://") {
+		if i := strings.LastIndex(loc, "["); i > 0 && strings.HasSuffix(loc, "]") {
+			x, err := ParseRequirement("x" + loc[i:])
+			if err != nil {
+				return Requirement{}, false, fmt.Errorf("%q: the extras %s: %w", loc, loc[i:], err)
+			}
+			loc, extras = loc[:i], x.Extras
+		}
+	}
+	name, version := nameFromLocation(loc, baseDir)
+	if name != "" {
+		spec := ""
+		if version != "" {
+			spec = "==" + version
+		}
+		if req, err = ParseRequirement(name + spec); err != nil {
+			return Requirement{}, false, err
+		}
+	}
+	req.Extras = extras
 	if markerText != "" {
 		m, err := ParseMarker(markerText)
 		if err != nil {
-			r.errs = append(r.errs, &ReadError{Source: src, Err: err})
-			return
+			return Requirement{}, false, err
 		}
 		req.Marker = m
 	}
@@ -386,8 +411,7 @@ func (r *reqFileReader) requirement(src Source, text string, group string, edita
 	} else {
 		req.Location = loc
 	}
-	req.Source, req.Group, req.Editable = src, group, editable
-	r.reqs = append(r.reqs, req)
+	return req, name != "", nil
 }
 
 func looksLikePathOrURL(s string) bool {
@@ -462,30 +486,12 @@ func ParseInstallArg(s, dir string) (Requirement, error) {
 	if i := strings.Index(s, "; "); i >= 0 {
 		loc, markerText = strings.TrimSpace(s[:i]), strings.TrimSpace(s[i+2:])
 	}
-	var out Requirement
-	if name, version := nameFromLocation(loc, dir); name != "" {
-		spec := ""
-		if version != "" {
-			spec = "==" + version
-		}
-		if out, err = ParseRequirement(name + spec); err != nil {
-			return Requirement{}, err
-		}
+	out, _, err := locationRequirement(loc, markerText, dir)
+	if err != nil {
+		return Requirement{}, err
 	}
-	if markerText != "" {
-		m, err := ParseMarker(markerText)
-		if err != nil {
-			return Requirement{}, err
-		}
-		out.Marker = m
-	}
-	if strings.Contains(loc, "://") {
-		out.URL = loc
-	} else {
-		if !filepath.IsAbs(loc) {
-			loc = filepath.Join(dir, loc)
-		}
-		out.Location = loc
+	if out.Location != "" && !filepath.IsAbs(out.Location) {
+		out.Location = filepath.Join(dir, out.Location)
 	}
 	return out, nil
 }

@@ -468,12 +468,16 @@ func TestParseInstallArg(t *testing.T) {
 		{in: "pkg-1.0.tar.gz", name: "pkg", spec: "==1.0", loc: filepath.Join(dir, "pkg-1.0.tar.gz")},
 		{in: "https://example.invalid/x/pkg-3.1.zip", name: "pkg", spec: "==3.1", url: "https://example.invalid/x/pkg-3.1.zip"},
 		{in: "./unnamed", loc: filepath.Join(dir, "unnamed")},
+		{in: "./proj[test,docs]", name: "My_Proj", loc: filepath.Join(dir, "proj")},
 	}
 	for _, c := range cases {
 		r, err := ParseInstallArg(c.in, dir)
 		if err != nil {
 			t.Errorf("%s: %v", c.in, err)
 			continue
+		}
+		if c.in == "./proj[test,docs]" && strings.Join(r.Extras, ",") != "docs,test" {
+			t.Errorf("%s: extras %v", c.in, r.Extras)
 		}
 		if r.Name != c.name || r.Specifier.String() != c.spec || r.Location != c.loc || r.URL != c.url {
 			t.Errorf("%s: got name %q spec %q loc %q url %q", c.in, r.Name, r.Specifier.String(), r.Location, r.URL)

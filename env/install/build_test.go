@@ -446,3 +446,37 @@ func TestReportDirect(t *testing.T) {
 		}
 	}
 }
+
+// A requirements file may name a project by path only (its name known only once it is built)
+// and give a path extras; both are installed, as pip installs them.
+func TestRequirementsFileLocations(t *testing.T) {
+	needUnpacker(t)
+	tg := realEnv(t)
+	ix := newIndex(t, dist{name: "words", version: "2.0"})
+	root := t.TempDir()
+	tinyProject{Name: "anon", Version: "0.1", Package: "anon"}.write(t, filepath.Join(root, "anon"))
+	named := filepath.Join(root, "named")
+	tinyProject{Name: "named", Version: "0.2", Package: "named", Requires: []string{"words; extra == 'fancy'"}}.write(t, named)
+	os.WriteFile(filepath.Join(named, "pyproject.toml"), append(must(os.ReadFile(filepath.Join(named, "pyproject.toml"))), []byte("\n[project]\nname = \"named\"\n")...), 0o644)
+	reqs := filepath.Join(root, "requirements.txt")
+	os.WriteFile(reqs, []byte("./anon\n-e ./named[fancy]\n"), 0o644)
+	o := ix.options(t)
+	if bad := o.AddFile(reqs, false, nil); len(bad) > 0 {
+		t.Fatal(bad)
+	}
+	p, err := Resolve(context.Background(), tg, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	if got := planned(p); got != "anon==0.1 named==0.2 words==2.0" {
+		t.Fatalf("planned %s", got)
+	}
+}
+
+func must(b []byte, err error) []byte {
+	if err != nil {
+		panic(err)
+	}
+	return b
+}

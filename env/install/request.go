@@ -30,6 +30,12 @@ func (o *Options) AddFile(path string, constraint bool, ro *resolver.ReadOptions
 		bad = append(bad, err.Error())
 	}
 	for _, n := range notes {
+		if n.Unnamed != nil && !constraint {
+			// A project directory or file whose name only its build tells: installed all the
+			// same (direct.go learns the name).
+			o.Requirements = append(o.Requirements, *n.Unnamed)
+			continue
+		}
 		o.logf("note: %s", n)
 		if n.Unread {
 			o.unread = append(o.unread, n.String())
