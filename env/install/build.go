@@ -203,7 +203,7 @@ func sdistRoot(dir string) (string, error) {
 }
 
 // dir builds a wheel (an editable one with editable) from a project directory into a new
-// temporary directory; the caller removes the directory of the returned path's parent.
+// temporary directory, which cleanup removes.
 func (b *builder) dir(ctx context.Context, dir string, editable bool) (whl string, cleanup func(), err error) {
 	work, err := os.MkdirTemp("", "coil-build-")
 	if err != nil {

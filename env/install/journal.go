@@ -37,26 +37,28 @@ func openJournal(dir string) (*journal, error) {
 
 // add writes one entry through to the file before the action it announces.
 func (j *journal) add(op string, paths ...string) error {
+	j.line(op, paths...)
+	return j.flush()
+}
+
+// addEach writes one entry per path, all in one write.
+func (j *journal) addEach(op string, paths []string) error {
+	for _, p := range paths {
+		j.line(op, p)
+	}
+	return j.flush()
+}
+
+func (j *journal) line(op string, paths ...string) {
 	j.w.WriteString(op)
 	for _, p := range paths {
 		j.w.WriteByte(' ')
 		j.w.WriteString(strconv.Quote(p))
 	}
 	j.w.WriteByte('\n')
-	if err := j.w.Flush(); err != nil {
-		return fmt.Errorf("write the install journal: %w", err)
-	}
-	return nil
 }
 
-// addEach writes one entry per path, all in one write.
-func (j *journal) addEach(op string, paths []string) error {
-	for _, p := range paths {
-		j.w.WriteString(op)
-		j.w.WriteByte(' ')
-		j.w.WriteString(strconv.Quote(p))
-		j.w.WriteByte('\n')
-	}
+func (j *journal) flush() error {
 	if err := j.w.Flush(); err != nil {
 		return fmt.Errorf("write the install journal: %w", err)
 	}

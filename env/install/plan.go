@@ -217,14 +217,14 @@ func Resolve(ctx context.Context, t *Target, o Options) (*Plan, error) {
 			p.upgrade[r.Key] = true
 		}
 	}
-	plan := &Plan{Target: t, opts: o, client: client}
-	ok := false
-	defer func() {
-		if !ok {
-			plan.cleanups = p.cleanups
-			plan.Close()
-		}
-	}()
+	// Wheels built from project directories are temporary: the plan removes them (Close),
+	// or this function does when it fails.
+	plan := &Plan{Target: t, client: client}
+	fail := func(err error) (*Plan, error) {
+		plan.cleanups = p.cleanups
+		plan.Close()
+		return nil, err
+	}
 	// URL, path and editable requirements: fetch or build each one's wheel first; it is then
 	// the only candidate of its name, as in pip.
 	o.Requirements = append([]resolver.Requirement(nil), o.Requirements...)
@@ -237,22 +237,18 @@ func Resolve(ctx context.Context, t *Target, o Options) (*Plan, error) {
 		}
 		c, name, err := p.directCandidate(ctx, r)
 		if err != nil {
-			return nil, err
+			return fail(err)
 		}
 		if prev, dup := p.directs[name]; dup && prev.Version.Compare(c.Version) != 0 {
-			return nil, fmt.Errorf("%s: %s %s, but another requirement names %s %s", where(r), name, c.Version, name, prev.Version)
+			return fail(fmt.Errorf("%s: %s %s, but another requirement names %s %s", where(r), name, c.Version, name, prev.Version))
 		}
 		p.directs[name] = &c
-		if r.Key == "" || r.Name != name {
-			nr, err := resolver.ParseRequirement(name)
-			if err != nil {
-				return nil, err
-			}
-			r.Name, r.Key = nr.Name, nr.Key
+		if r.Key == "" {
+			// A path that named no distribution: the built wheel's name.
+			r.Name, r.Key = name, name
 		}
 		o.Requirements[i] = r
 	}
-	p.o = &o
 	// Look ahead concurrently while the solver starts: the root projects, then what they
 	// need (see prefetch). Stop looking when the resolution is over.
 	ctx, cancel := context.WithCancel(ctx)
@@ -265,9 +261,9 @@ func Resolve(ctx context.Context, t *Target, o Options) (*Plan, error) {
 	res, err := resolver.Solve(ctx, p, o.Requirements, o.Constraints, resolver.SolveOptions{Env: t.Markers, Pre: o.Pre || o.Sources.Pre})
 	if err != nil {
 		if ue, ok := AsUnreachable(err, client.Indexes); ok {
-			return nil, ue
+			return fail(ue)
 		}
-		return nil, sdistOnly(err)
+		return fail(sdistOnly(err))
 	}
 	plan.opts = o
 	for _, pk := range res.Picks {
@@ -279,7 +275,7 @@ func Resolve(ctx context.Context, t *Target, o Options) (*Plan, error) {
 		}
 		whl, err := p.wheelOf(ctx, pk.Name, pk.Candidate)
 		if err != nil {
-			return nil, err
+			return fail(err)
 		}
 		it.Offer, it.Metadata = whl, p.cachedMeta(whl)
 		if ch.sdist != nil {
@@ -290,7 +286,6 @@ func Resolve(ctx context.Context, t *Target, o Options) (*Plan, error) {
 		}
 		plan.Install = append(plan.Install, it)
 	}
-	ok = true
 	plan.cleanups = p.cleanups
 	return plan, nil
 }

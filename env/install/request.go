@@ -159,10 +159,6 @@ func Packages(ctx context.Context, e *env.Env, info *interp.Info, r Request) (*R
 		}
 	}
 	plan, err := Resolve(ctx, NewTarget(e, info), o)
-	var sdist *SdistError
-	if errors.As(err, &sdist) {
-		return nil, &NeedsPipError{fmt.Errorf("%s: %s is offered only as an sdist, which needs a build", sdist.Need, sdist.Package)}
-	}
 	if err != nil {
 		return nil, err
 	}
